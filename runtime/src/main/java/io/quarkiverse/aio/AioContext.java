@@ -1,0 +1,116 @@
+package io.quarkiverse.aio;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Executor;
+
+import io.quarkiverse.aio.internal.AioEngine;
+
+/**
+ * A Linux kernel AIO context ({@code io_setup}) with its completion poller. In Quarkus, inject it:
+ * {@code @Inject AioContext aio;} (configured under {@code quarkus.aio}). Elsewhere, build one with
+ * {@link #builder()} and close it when done.
+ * <p>
+ * At most {@link #queueDepth()} operations are in the kernel at once; more wait in a queue in Java and are
+ * submitted as earlier ones complete, so callers never see the kernel's {@code EAGAIN} for a full ring.
+ */
+public interface AioContext extends AutoCloseable {
+
+    /**
+     * Opens a file for asynchronous I/O. Accepted options: {@code StandardOpenOption} READ, WRITE, CREATE,
+     * CREATE_NEW, TRUNCATE_EXISTING, DSYNC, SYNC and SPARSE (a hint, ignored), {@code LinkOption.NOFOLLOW_LINKS},
+     * and {@code com.sun.nio.file.ExtendedOpenOption.DIRECT} for {@code O_DIRECT}. Without READ or WRITE the file
+     * is opened for reading.
+     *
+     * @throws UnsupportedOperationException for an option this library cannot honour (APPEND, DELETE_ON_CLOSE...)
+     * @throws java.nio.file.NoSuchFileException, java.nio.file.FileAlreadyExistsException,
+     *         java.nio.file.AccessDeniedException as {@code FileChannel.open} does
+     * @throws AioException for other failures, with errno and the cause (a directory, O_DIRECT refused...)
+     */
+    AioFile open(Path path, OpenOption... options) throws IOException;
+
+    /**
+     * Allocates zeroed native memory aligned to 4096 bytes, which suits direct I/O on common Linux file systems.
+     * Prefer {@link AioFile#allocate(long)}, which uses the file's own alignment.
+     */
+    MemorySegment allocate(long byteSize);
+
+    /** The most operations this context keeps in the kernel at once. */
+    int queueDepth();
+
+    /** Whether the context still accepts operations. */
+    boolean isOpen();
+
+    /**
+     * Stops accepting operations, lets those in the kernel finish (up to the shutdown timeout), fails the rest
+     * with {@link AioClosedException}, stops the poller and destroys the kernel context. Idempotent.
+     */
+    @Override
+    void close();
+
+    /** A builder for a context outside Quarkus (tests, tools, plain {@code main} programs). */
+    static Builder builder() {
+        return new Builder();
+    }
+
+    /** Settings of a context built outside Quarkus. */
+    final class Builder {
+        private int queueDepth = 256;
+        private Duration shutdownTimeout = Duration.ofSeconds(10);
+        private Executor pollerExecutor;
+        private Executor completionExecutor;
+
+        Builder() {
+        }
+
+        /** Most operations in the kernel at once (1 to 65536); default 256. */
+        public Builder queueDepth(int queueDepth) {
+            if (queueDepth < 1 || queueDepth > 65536) {
+                throw new IllegalArgumentException("queueDepth must be between 1 and 65536, was " + queueDepth);
+            }
+            this.queueDepth = queueDepth;
+            return this;
+        }
+
+        /** How long {@link AioContext#close()} waits for operations in flight; default 10 s. */
+        public Builder shutdownTimeout(Duration shutdownTimeout) {
+            if (shutdownTimeout.isNegative()) {
+                throw new IllegalArgumentException("shutdownTimeout must not be negative");
+            }
+            this.shutdownTimeout = shutdownTimeout;
+            return this;
+        }
+
+        /**
+         * Runs the completion poller, a loop that blocks in {@code io_getevents} for the context's whole life. It
+         * needs a platform thread of its own. Default: a new daemon thread named {@code aio-poller}.
+         */
+        public Builder pollerExecutor(Executor pollerExecutor) {
+            this.pollerExecutor = pollerExecutor;
+            return this;
+        }
+
+        /**
+         * Completes the returned stages, and so runs the stages that depend on them. Default {@code null}: they
+         * complete on the poller thread, which is fastest but stalls every completion while a dependent stage
+         * blocks.
+         */
+        public Builder completionExecutor(Executor completionExecutor) {
+            this.completionExecutor = completionExecutor;
+            return this;
+        }
+
+        /**
+         * Creates the kernel context and starts the poller.
+         *
+         * @throws AioUnavailableException when Linux AIO cannot be used here, with the cause and the fix
+         * @throws AioException when {@code io_setup} fails otherwise
+         */
+        public AioContext build() throws AioException {
+            return AioEngine.start(queueDepth, shutdownTimeout, pollerExecutor, completionExecutor);
+        }
+    }
+}

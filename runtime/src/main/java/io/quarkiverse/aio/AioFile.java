@@ -1,0 +1,78 @@
+package io.quarkiverse.aio;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * A file opened through an {@link AioContext}. Reads, writes and syncs are submitted to the kernel and return at
+ * once; the returned stage completes when the kernel reports the operation done.
+ * <h2>Buffers</h2>
+ * Buffers must be native memory. The library keeps a reference to each buffer until its operation completes, so
+ * memory from {@link #allocate(long)} (or any automatic arena) can never be freed under the kernel. A buffer from an
+ * arena you close yourself must stay open until the stage completes: closing it earlier lets the kernel write into
+ * freed memory.
+ * <h2>Direct I/O</h2>
+ * When the file was opened with {@code ExtendedOpenOption.DIRECT}, buffer addresses must be multiples of
+ * {@link #memoryAlignment()} and lengths and positions multiples of {@link #offsetAlignment()}; anything else is
+ * refused with {@link AioAlignmentException} before it reaches the kernel.
+ * <h2>Errors</h2>
+ * Wrong arguments throw at once ({@link IllegalArgumentException}, {@link AioAlignmentException},
+ * {@link IllegalStateException}). Failures the kernel reports complete the stage with {@link AioException}; a
+ * closed file or context completes it with {@link AioClosedException}.
+ */
+public interface AioFile extends Closeable {
+
+    /** The path the file was opened with. */
+    Path path();
+
+    /** Whether the file was opened for direct I/O ({@code O_DIRECT}), bypassing the page cache. */
+    boolean isDirect();
+
+    /**
+     * Reads up to {@code dst.byteSize()} bytes at {@code position} into {@code dst}.
+     *
+     * @return a stage with the number of bytes read: fewer near the end of the file, 0 at or past it
+     */
+    CompletionStage<Integer> read(MemorySegment dst, long position);
+
+    /**
+     * Writes all of {@code src} at {@code position}.
+     *
+     * @return a stage with the number of bytes written
+     */
+    CompletionStage<Integer> write(MemorySegment src, long position);
+
+    /** Flushes the file's data and metadata to the device ({@code IOCB_CMD_FSYNC}, Linux 4.18+). */
+    CompletionStage<Void> fsync();
+
+    /** The file's current size in bytes. */
+    long size() throws IOException;
+
+    /** Sets the file's size, cutting or extending it with zeros ({@code ftruncate}). */
+    void truncate(long size) throws IOException;
+
+    /** The alignment, in bytes, that direct I/O requires of buffer addresses on this file. */
+    int memoryAlignment();
+
+    /** The alignment, in bytes, that direct I/O requires of lengths and file positions on this file. */
+    int offsetAlignment();
+
+    /**
+     * Allocates zeroed native memory aligned for direct I/O on this file. The memory is freed by the garbage
+     * collector once neither the caller nor an operation in flight refers to it.
+     */
+    MemorySegment allocate(long byteSize);
+
+    /** Whether {@link #close()} has not been called yet. */
+    boolean isOpen();
+
+    /**
+     * Closes the file. New operations are refused with {@link AioClosedException}; operations already accepted run
+     * to completion, and the file descriptor is released when the last of them completes.
+     */
+    @Override
+    void close();
+}

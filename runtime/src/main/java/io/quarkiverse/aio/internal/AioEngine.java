@@ -1,0 +1,554 @@
+package io.quarkiverse.aio.internal;
+
+import static io.quarkiverse.aio.internal.linux.KernelAbi.*;
+import static java.lang.foreign.ValueLayout.*;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.FileSystems;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.jboss.logging.Logger;
+
+import io.quarkiverse.aio.AioClosedException;
+import io.quarkiverse.aio.AioContext;
+import io.quarkiverse.aio.AioException;
+import io.quarkiverse.aio.AioFile;
+import io.quarkiverse.aio.AioUnavailableException;
+import io.quarkiverse.aio.internal.linux.Arch;
+import io.quarkiverse.aio.internal.linux.Errno;
+import io.quarkiverse.aio.internal.linux.LibC;
+import io.quarkiverse.aio.internal.linux.LinuxAio;
+
+/**
+ * A kernel AIO context, its slot table and its completion poller.
+ * <p>
+ * <b>Slots.</b> Each operation in the kernel owns one of {@code queueDepth} slots: an iocb, a pointer to it and an
+ * errno cell, all preallocated; the slot index travels in {@code aio_data} and comes back in the completion. When
+ * every slot is taken, operations wait in {@link #pending} and the poller submits them as slots free up.
+ * <p>
+ * <b>Lifecycle.</b> The kernel may crash the process when {@code io_submit} or {@code io_getevents} is given a
+ * destroyed context. So only the poller thread calls {@code io_getevents}, and it alone destroys the context once
+ * it has stopped polling and {@link #syscallGate} has shut out every thread that could still call
+ * {@code io_submit}. Native memory is freed only after that too.
+ */
+public final class AioEngine implements AioContext {
+
+    private static final Logger LOG = Logger.getLogger(AioEngine.class);
+
+    /** How long an idle poller sleeps in io_getevents before it looks at the context's state again. */
+    private static final long IDLE_WAKE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    private static final int OPEN = 0, CLOSING = 1, CLOSED = 2;
+    private static final int POLLER_NOT_STARTED = 0, POLLER_RUNNING = 1, POLLER_DONE = 2;
+
+    private final long ctx;
+    private final int depth;
+    private final Duration shutdownTimeout;
+    private final Executor completionExecutor;
+    private final Arch arch;
+
+    // Native memory, from calloc so that it is freed at a known moment (teardown), not by the GC.
+    private final MemorySegment iocbs;
+    private final MemorySegment iocbPointers;
+    private final MemorySegment events;
+    private final MemorySegment callStates;
+    private final MemorySegment timeout;
+    /** errno cell of each slot (used by the thread that submits into the slot) and, last, the poller's. */
+    private final MemorySegment[] slotCallState;
+    private final MemorySegment pollerCallState;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    // Guarded by lock:
+    private final Operation<?>[] slots;
+    private final int[] freeSlots;
+    private int freeCount;
+    private final ArrayDeque<Operation<?>> pending = new ArrayDeque<>();
+    private volatile int state = OPEN;
+    private long closeDeadline;
+
+    /** Threads inside io_submit; closed (for good) before io_destroy. */
+    private final UsageGate syscallGate = new UsageGate();
+    private final AtomicInteger pollerPhase = new AtomicInteger(POLLER_NOT_STARTED);
+    private final CountDownLatch terminated = new CountDownLatch(1);
+    private volatile Thread pollerThread;
+    private final Set<EngineFile> openFiles = ConcurrentHashMap.newKeySet();
+    /** Poller-owned scratch: operations reaped in one io_getevents call. */
+    private final Operation<?>[] reaped;
+
+    private AioEngine(long ctx, int depth, Duration shutdownTimeout, Executor completionExecutor, Arch arch)
+            throws AioException {
+        this.ctx = ctx;
+        this.depth = depth;
+        this.shutdownTimeout = shutdownTimeout;
+        this.completionExecutor = completionExecutor;
+        this.arch = arch;
+        long stateSize = LibC.callStateSize();
+        this.iocbs = calloc(depth, IOCB.byteSize());
+        this.iocbPointers = calloc(depth, ADDRESS.byteSize());
+        this.events = calloc(depth, IO_EVENT.byteSize());
+        this.callStates = calloc(depth + 1, stateSize);
+        this.timeout = calloc(1, TIMESPEC.byteSize());
+        if (iocbs == null || iocbPointers == null || events == null || callStates == null || timeout == null) {
+            freeNativeMemory();
+            throw new AioException("not enough native memory for an AIO context of queue depth " + depth,
+                    Errno.ENOMEM, null);
+        }
+        this.slotCallState = new MemorySegment[depth];
+        for (int i = 0; i < depth; i++) {
+            iocbPointers.setAtIndex(JAVA_LONG, i, iocbs.address() + i * IOCB.byteSize());
+            slotCallState[i] = callStates.asSlice(i * stateSize, stateSize);
+        }
+        this.pollerCallState = callStates.asSlice(depth * stateSize, stateSize);
+        timeout.set(JAVA_LONG, 0, 0);
+        timeout.set(JAVA_LONG, 8, IDLE_WAKE_NANOS);
+        this.slots = new Operation<?>[depth];
+        this.reaped = new Operation<?>[depth];
+        this.freeSlots = new int[depth];
+        for (int i = 0; i < depth; i++) {
+            freeSlots[i] = depth - 1 - i;
+        }
+        this.freeCount = depth;
+    }
+
+    /** Creates the kernel context ({@code io_setup}) and starts the poller on {@code pollerExecutor}. */
+    public static AioEngine start(int depth, Duration shutdownTimeout, Executor pollerExecutor,
+            Executor completionExecutor) throws AioException {
+        Arch arch = Arch.current().orElseThrow(() -> new AioUnavailableException("Linux AIO needs Linux on x86_64 or"
+                + " aarch64; this JVM runs on " + System.getProperty("os.name") + " " + System.getProperty("os.arch"),
+                0, null));
+        long ctx;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment callState = LibC.allocateCallState(arena);
+            MemorySegment ctxp = arena.allocate(JAVA_LONG); // zeroed, as io_setup requires
+            if (LinuxAio.ioSetup(callState, depth, ctxp) < 0) {
+                throw Failures.ioSetup(LibC.errno(callState), depth);
+            }
+            ctx = ctxp.get(JAVA_LONG, 0);
+        }
+        AioEngine engine;
+        try {
+            engine = new AioEngine(ctx, depth, shutdownTimeout, completionExecutor, arch);
+        } catch (AioException | RuntimeException | Error e) {
+            destroyContext(ctx);
+            throw e;
+        }
+        Executor executor = pollerExecutor != null ? pollerExecutor
+                : task -> Thread.ofPlatform().name("aio-poller").daemon(true).start(task);
+        try {
+            executor.execute(engine::poll);
+        } catch (RejectedExecutionException e) {
+            engine.close();
+            throw new AioException("the poller executor refused the completion poller: " + e.getMessage(), 0, null);
+        }
+        return engine;
+    }
+
+    private static MemorySegment calloc(long count, long size) {
+        MemorySegment p = LibC.calloc(count, size);
+        return p.equals(MemorySegment.NULL) ? null : p;
+    }
+
+    private static void destroyContext(long ctx) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment callState = LibC.allocateCallState(arena);
+            if (LinuxAio.ioDestroy(callState, ctx) < 0) {
+                LOG.warnf("io_destroy failed: %s", Failures.errnoText(LibC.errno(callState)));
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------- public API
+
+    @Override
+    public AioFile open(Path path, OpenOption... options) throws IOException {
+        Objects.requireNonNull(path, "path");
+        if (path.getFileSystem() != FileSystems.getDefault()) {
+            throw new IllegalArgumentException(path + " is not on the default file system");
+        }
+        OpenFlags flags = OpenFlags.of(arch, options);
+        String name = path.toString();
+        if (name.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("path contains a NUL character");
+        }
+        if (state != OPEN) {
+            throw new AioClosedException("the AIO context is closed; cannot open " + path);
+        }
+        EngineFile file = FileOpener.open(this, path, flags);
+        openFiles.add(file);
+        if (state != OPEN) {
+            // Raced with close(): the teardown may not have seen this file.
+            file.close();
+            throw new AioClosedException("the AIO context is closed; cannot open " + path);
+        }
+        return file;
+    }
+
+    @Override
+    public MemorySegment allocate(long byteSize) {
+        return Arena.ofAuto().allocate(byteSize, 4096);
+    }
+
+    @Override
+    public int queueDepth() {
+        return depth;
+    }
+
+    @Override
+    public boolean isOpen() {
+        return state == OPEN;
+    }
+
+    /** Operations in the kernel or being submitted into it. */
+    public int inFlight() {
+        lock.lock();
+        try {
+            return depth - freeCount;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Operations waiting in Java for a free slot. */
+    public int queued() {
+        lock.lock();
+        try {
+            return pending.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    void forget(EngineFile file) {
+        openFiles.remove(file);
+    }
+
+    // -------------------------------------------------------------------------------------------- submission
+
+    <T> Operation<T> submit(Operation<T> op) {
+        if (!op.file.acquire()) {
+            op.failClosed(op.file.path() + " is closed");
+            return op;
+        }
+        int slot;
+        lock.lock();
+        try {
+            if (state != OPEN) {
+                slot = -1;
+            } else if (freeCount > 0 && pending.isEmpty()) {
+                slot = freeSlots[--freeCount];
+                slots[slot] = op;
+            } else {
+                pending.addLast(op);
+                return op;
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (slot < 0) {
+            op.file.release();
+            op.failClosed("the AIO context is closed");
+            return op;
+        }
+        if (!submitInSlot(slot, op)) {
+            submitPending();
+        }
+        return op;
+    }
+
+    /** Moves queued operations into free slots; runs on the poller, or on a caller that freed a slot. */
+    private void submitPending() {
+        for (;;) {
+            Operation<?> op;
+            int slot;
+            lock.lock();
+            try {
+                if (state != OPEN || freeCount == 0 || pending.isEmpty()) {
+                    return;
+                }
+                op = pending.pollFirst();
+                slot = freeSlots[--freeCount];
+                slots[slot] = op;
+            } finally {
+                lock.unlock();
+            }
+            submitInSlot(slot, op);
+        }
+    }
+
+    /**
+     * Submits the operation that owns {@code slot}. Returns true when it is in the kernel or queued again; false
+     * when it failed and its slot was freed (the caller may then submit queued work into it).
+     */
+    private boolean submitInSlot(int slot, Operation<?> op) {
+        if (!syscallGate.enter()) {
+            finishUnsubmitted(slot, op, null);
+            return false;
+        }
+        long submitted;
+        int errno = 0;
+        try {
+            writeIocb(slot, op);
+            MemorySegment callState = slotCallState[slot];
+            submitted = LinuxAio.ioSubmit(callState, ctx, 1, iocbPointers.address() + slot * ADDRESS.byteSize());
+            if (submitted < 0) {
+                errno = LibC.errno(callState);
+            }
+        } finally {
+            syscallGate.exit();
+        }
+        if (submitted == 1) {
+            return true;
+        }
+        if (errno == Errno.EAGAIN && requeue(slot, op)) {
+            return true;
+        }
+        finishUnsubmitted(slot, op, Failures.submit(op, errno == 0 ? Errno.EAGAIN : errno));
+        return false;
+    }
+
+    private void writeIocb(int slot, Operation<?> op) {
+        long base = slot * IOCB.byteSize();
+        // Every field is written: FSYNC is refused with EINVAL when a reused iocb keeps a buffer or an offset.
+        iocbs.set(JAVA_LONG, base + IOCB_DATA, slot);
+        iocbs.set(JAVA_INT, base + IOCB_KEY, 0);
+        iocbs.set(JAVA_INT, base + IOCB_RW_FLAGS, 0);
+        iocbs.set(JAVA_SHORT, base + IOCB_OPCODE, op.opcode);
+        iocbs.set(JAVA_SHORT, base + IOCB_REQPRIO, (short) 0);
+        iocbs.set(JAVA_INT, base + IOCB_FILDES, op.file.fd);
+        iocbs.set(JAVA_LONG, base + IOCB_BUF, op.address);
+        iocbs.set(JAVA_LONG, base + IOCB_NBYTES, op.length);
+        iocbs.set(JAVA_LONG, base + IOCB_OFFSET, op.position);
+        iocbs.set(JAVA_LONG, base + IOCB_RESERVED2, 0L);
+        iocbs.set(JAVA_INT, base + IOCB_FLAGS, 0);
+        iocbs.set(JAVA_INT, base + IOCB_RESFD, 0);
+    }
+
+    /**
+     * io_submit answered EAGAIN: the kernel is short of request slots for a moment. Queue the operation again in
+     * front when something else is in flight, whose completion will make the poller retry it.
+     */
+    private boolean requeue(int slot, Operation<?> op) {
+        lock.lock();
+        try {
+            if (state != OPEN || slots[slot] != op || depth - freeCount < 2) {
+                return false;
+            }
+            slots[slot] = null;
+            freeSlots[freeCount++] = slot;
+            pending.addFirst(op);
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Frees the slot of an operation that never reached the kernel, and fails it (closed when {@code error} is null). */
+    private void finishUnsubmitted(int slot, Operation<?> op, AioException error) {
+        lock.lock();
+        try {
+            if (slots[slot] != op) {
+                return; // the teardown already failed it
+            }
+            slots[slot] = null;
+            freeSlots[freeCount++] = slot;
+        } finally {
+            lock.unlock();
+        }
+        op.buffer = null;
+        op.file.release();
+        if (error == null) {
+            op.failClosed("the AIO context is closed");
+        } else {
+            op.completeExceptionally(error);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ poller
+
+    private void poll() {
+        if (!pollerPhase.compareAndSet(POLLER_NOT_STARTED, POLLER_RUNNING)) {
+            return; // close() ran first and tore down without a poller
+        }
+        Thread thread = Thread.currentThread();
+        String name = thread.getName();
+        pollerThread = thread;
+        thread.setName("aio-poller");
+        try {
+            pollLoop();
+        } catch (Throwable t) {
+            LOG.error("The AIO completion poller failed; the context is closed", t);
+        } finally {
+            thread.setName(name);
+            teardown();
+        }
+    }
+
+    private void pollLoop() throws AioException {
+        for (;;) {
+            if (state != OPEN && (inFlight() == 0 || System.nanoTime() - closeDeadline > 0)) {
+                return;
+            }
+            long n = LinuxAio.ioGetevents(pollerCallState, ctx, 1, depth, events.address(), timeout.address());
+            if (n < 0) {
+                int errno = LibC.errno(pollerCallState);
+                if (errno == Errno.EINTR) {
+                    continue; // a signal: nothing was consumed, ask again
+                }
+                throw new AioException("io_getevents failed: " + Failures.errnoText(errno), errno, "io_getevents");
+            }
+            if (n > 0) {
+                reap((int) n);
+                submitPending();
+            }
+        }
+    }
+
+    private void reap(int n) {
+        lock.lock();
+        try {
+            for (int i = 0; i < n; i++) {
+                long base = i * IO_EVENT.byteSize();
+                int slot = (int) events.get(JAVA_LONG, base + EVENT_DATA);
+                Operation<?> op = slots[slot];
+                if (op == null) {
+                    throw new IllegalStateException("completion for free slot " + slot); // a bug, never the kernel
+                }
+                slots[slot] = null;
+                freeSlots[freeCount++] = slot;
+                op.result = events.get(JAVA_LONG, base + EVENT_RES);
+                reaped[i] = op;
+            }
+        } finally {
+            lock.unlock();
+        }
+        for (int i = 0; i < n; i++) {
+            Operation<?> op = reaped[i];
+            reaped[i] = null;
+            op.buffer = null;
+            op.file.release();
+            dispatch(op);
+        }
+    }
+
+    private void dispatch(Operation<?> op) {
+        if (completionExecutor == null) {
+            op.run();
+            return;
+        }
+        try {
+            completionExecutor.execute(op);
+        } catch (RejectedExecutionException e) {
+            op.run(); // the executor is shutting down: completing here beats never completing
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ closing
+
+    @Override
+    public void close() {
+        List<Operation<?>> neverSubmitted;
+        lock.lock();
+        try {
+            if (state == OPEN) {
+                closeDeadline = System.nanoTime() + shutdownTimeout.toNanos(); // before the volatile write
+                state = CLOSING;
+                neverSubmitted = new ArrayList<>(pending);
+                pending.clear();
+            } else {
+                neverSubmitted = List.of();
+            }
+        } finally {
+            lock.unlock();
+        }
+        for (Operation<?> op : neverSubmitted) {
+            op.buffer = null;
+            op.file.release();
+            op.failClosed("the AIO context was closed before it could be submitted");
+        }
+        if (pollerPhase.compareAndSet(POLLER_NOT_STARTED, POLLER_DONE)) {
+            teardown();
+        }
+        if (Thread.currentThread() == pollerThread) {
+            return; // called from a completion on the poller: it tears down when this returns
+        }
+        try {
+            if (!terminated.await(shutdownTimeout.toMillis() + 5_000, TimeUnit.MILLISECONDS)) {
+                LOG.errorf("The AIO completion poller did not stop within %s; the kernel context is left alive",
+                        shutdownTimeout.plusSeconds(5));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Runs once, on the poller thread after its loop (or on the closer when the poller never started). */
+    private void teardown() {
+        lock.lock();
+        try {
+            if (state == OPEN) {
+                state = CLOSING; // the poller failed on its own
+                pending.forEach(op -> op.failClosed("the AIO completion poller stopped"));
+                pending.forEach(op -> op.file.release());
+                pending.clear();
+            }
+        } finally {
+            lock.unlock();
+        }
+        syscallGate.closeAndAwaitIdle();
+        destroyContext(ctx); // waits for every operation still in the kernel
+        List<Operation<?>> unreaped = new ArrayList<>();
+        lock.lock();
+        try {
+            for (int i = 0; i < depth; i++) {
+                if (slots[i] != null) {
+                    unreaped.add(slots[i]);
+                    slots[i] = null;
+                }
+            }
+            state = CLOSED;
+        } finally {
+            lock.unlock();
+        }
+        for (Operation<?> op : unreaped) {
+            op.buffer = null;
+            op.file.release();
+            op.completeExceptionally(new AioClosedException(op.describe()
+                    + " was still in flight when the AIO context was closed after its shutdown timeout of "
+                    + shutdownTimeout + "; its outcome is unknown"));
+        }
+        for (EngineFile file : List.copyOf(openFiles)) {
+            file.close();
+        }
+        freeNativeMemory();
+        terminated.countDown();
+    }
+
+    private void freeNativeMemory() {
+        for (MemorySegment segment : new MemorySegment[] { iocbs, iocbPointers, events, callStates, timeout }) {
+            if (segment != null) {
+                LibC.free(segment);
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "AioContext[depth " + depth + ", " + (state == OPEN ? "open" : state == CLOSING ? "closing" : "closed")
+                + "]";
+    }
+}

@@ -1,0 +1,213 @@
+package io.quarkiverse.aio.internal;
+
+import static io.quarkiverse.aio.internal.linux.KernelAbi.*;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.concurrent.CompletionStage;
+
+import io.quarkiverse.aio.AioAlignmentException;
+import io.quarkiverse.aio.AioClosedException;
+import io.quarkiverse.aio.AioException;
+import io.quarkiverse.aio.AioFile;
+import io.quarkiverse.aio.internal.linux.LibC;
+
+/**
+ * An open file descriptor of an {@link AioEngine}. The descriptor is closed once the file is closed and its last
+ * accepted operation has completed: closing it earlier would let a queued operation reach whatever file the kernel
+ * gives the same number next.
+ */
+final class EngineFile implements AioFile {
+
+    private final AioEngine engine;
+    private final Path path;
+    final int fd;
+    private final boolean readable;
+    private final boolean writable;
+    private final boolean direct;
+    private final int memoryAlignment;
+    private final int offsetAlignment;
+    /** Users: operations accepted and not yet completed, and threads inside a synchronous call on {@link #fd}. */
+    private final UsageGate gate = new UsageGate();
+
+    EngineFile(AioEngine engine, Path path, int fd, OpenFlags flags, int memoryAlignment, int offsetAlignment) {
+        this.engine = engine;
+        this.path = path;
+        this.fd = fd;
+        this.readable = flags.readable();
+        this.writable = flags.writable();
+        this.direct = flags.direct();
+        this.memoryAlignment = memoryAlignment;
+        this.offsetAlignment = offsetAlignment;
+    }
+
+    @Override
+    public Path path() {
+        return path;
+    }
+
+    @Override
+    public boolean isDirect() {
+        return direct;
+    }
+
+    @Override
+    public int memoryAlignment() {
+        return memoryAlignment;
+    }
+
+    @Override
+    public int offsetAlignment() {
+        return offsetAlignment;
+    }
+
+    @Override
+    public MemorySegment allocate(long byteSize) {
+        return Arena.ofAuto().allocate(byteSize, Math.max(memoryAlignment, offsetAlignment));
+    }
+
+    @Override
+    public CompletionStage<Integer> read(MemorySegment dst, long position) {
+        checkTransfer(dst, position);
+        if (dst.isReadOnly()) {
+            throw new IllegalArgumentException("read into a read-only segment: the kernel must write into it");
+        }
+        if (!readable) {
+            throw new IllegalStateException("read from " + path + ", which was opened without READ");
+        }
+        return engine.submit(new Operation<>(this, IOCB_CMD_PREAD, dst, position));
+    }
+
+    @Override
+    public CompletionStage<Integer> write(MemorySegment src, long position) {
+        checkTransfer(src, position);
+        if (!writable) {
+            throw new IllegalStateException("write to " + path + ", which was opened without WRITE");
+        }
+        return engine.submit(new Operation<>(this, IOCB_CMD_PWRITE, src, position));
+    }
+
+    @Override
+    public CompletionStage<Void> fsync() {
+        return engine.submit(new Operation<>(this, IOCB_CMD_FSYNC, null, 0));
+    }
+
+    private void checkTransfer(MemorySegment segment, long position) {
+        Objects.requireNonNull(segment, "segment");
+        if (!segment.isNative()) {
+            throw new IllegalArgumentException("heap segment: the kernel reads and writes native memory only;"
+                    + " allocate buffers with AioFile.allocate(...) or an Arena");
+        }
+        if (!segment.scope().isAlive()) {
+            throw new IllegalStateException("the segment's arena is already closed");
+        }
+        long length = segment.byteSize();
+        if (position < 0) {
+            throw new IllegalArgumentException("negative position: " + position);
+        }
+        if (length > MAX_RW_COUNT) {
+            throw new IllegalArgumentException("segment of " + length + " bytes: one operation transfers at most "
+                    + MAX_RW_COUNT + " bytes (the kernel's MAX_RW_COUNT); split it");
+        }
+        if (position > Long.MAX_VALUE - length) {
+            throw new IllegalArgumentException("position " + position + " plus length " + length
+                    + " overflows the largest file offset");
+        }
+        if (direct) {
+            if (segment.address() % memoryAlignment != 0) {
+                throw new AioAlignmentException("O_DIRECT buffer address 0x" + Long.toHexString(segment.address())
+                        + " is not a multiple of " + memoryAlignment + " bytes, as " + path
+                        + " requires; allocate buffers with AioFile.allocate(...)", memoryAlignment);
+            }
+            if (length % offsetAlignment != 0) {
+                throw new AioAlignmentException("O_DIRECT length " + length + " is not a multiple of "
+                        + offsetAlignment + " bytes, as " + path + " requires", offsetAlignment);
+            }
+            if (position % offsetAlignment != 0) {
+                throw new AioAlignmentException("O_DIRECT position " + position + " is not a multiple of "
+                        + offsetAlignment + " bytes, as " + path + " requires", offsetAlignment);
+            }
+        }
+    }
+
+    @Override
+    public long size() throws AioException {
+        enterForCall();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment callState = LibC.allocateCallState(arena);
+            MemorySegment buf = arena.allocate(STATX_SIZE_BYTES, 8);
+            if (LibC.statx(callState, fd, arena.allocateFrom(""), AT_EMPTY_PATH, STATX_SIZE, buf) < 0) {
+                throw Failures.fileCall("statx", path, LibC.errno(callState));
+            }
+            return buf.get(ValueLayout.JAVA_LONG, STX_SIZE);
+        } finally {
+            release();
+        }
+    }
+
+    @Override
+    public void truncate(long size) throws AioException {
+        if (size < 0) {
+            throw new IllegalArgumentException("negative size: " + size);
+        }
+        if (!writable) {
+            throw new IllegalStateException("truncate of " + path + ", which was opened without WRITE");
+        }
+        enterForCall();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment callState = LibC.allocateCallState(arena);
+            if (LibC.ftruncate(callState, fd, size) < 0) {
+                throw Failures.fileCall("ftruncate", path, LibC.errno(callState));
+            }
+        } finally {
+            release();
+        }
+    }
+
+    private void enterForCall() throws AioClosedException {
+        if (!gate.enter()) {
+            throw new AioClosedException(path + " is closed");
+        }
+    }
+
+    /** Registers an accepted operation; false when the file is closed. */
+    boolean acquire() {
+        return gate.enter();
+    }
+
+    /** Unregisters a completed operation or a finished call; closes the descriptor after the last one. */
+    void release() {
+        if (gate.exit()) {
+            closeDescriptor();
+        }
+    }
+
+    @Override
+    public boolean isOpen() {
+        return !gate.isClosed();
+    }
+
+    @Override
+    public void close() {
+        if (gate.close()) {
+            closeDescriptor();
+        }
+    }
+
+    private void closeDescriptor() {
+        engine.forget(this);
+        try (Arena arena = Arena.ofConfined()) {
+            // close(2) releases the descriptor even when it reports an error (EINTR, EIO of a late write-back);
+            // retrying could close a descriptor that another thread has been given since.
+            LibC.close(LibC.allocateCallState(arena), fd);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "AioFile[" + path + ", fd " + fd + (direct ? ", O_DIRECT" : "") + (isOpen() ? "" : ", closed") + "]";
+    }
+}

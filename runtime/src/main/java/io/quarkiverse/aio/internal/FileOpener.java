@@ -1,0 +1,75 @@
+package io.quarkiverse.aio.internal;
+
+import static io.quarkiverse.aio.internal.linux.KernelAbi.*;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+
+import io.quarkiverse.aio.AioException;
+import io.quarkiverse.aio.internal.linux.Errno;
+import io.quarkiverse.aio.internal.linux.LibC;
+
+/** Opens a file with {@code open(2)} and learns its type and direct-I/O alignment with {@code statx(2)}. */
+final class FileOpener {
+
+    /** Used when the kernel cannot tell (statx without STATX_DIOALIGN, before Linux 6.1): safe on common disks. */
+    static final int FALLBACK_ALIGNMENT = 4096;
+    private static final int S_IFBLK = 0060000;
+
+    private FileOpener() {
+    }
+
+    static EngineFile open(AioEngine engine, Path path, OpenFlags flags) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment callState = LibC.allocateCallState(arena);
+            int fd = LibC.open(callState, arena.allocateFrom(path.toString()), flags.flags(), DEFAULT_CREATE_MODE);
+            if (fd < 0) {
+                throw Failures.open(path, LibC.errno(callState), flags.direct());
+            }
+            try {
+                return describe(engine, path, fd, flags, arena, callState);
+            } catch (IOException | RuntimeException | Error e) {
+                LibC.close(callState, fd);
+                throw e;
+            }
+        }
+    }
+
+    private static EngineFile describe(AioEngine engine, Path path, int fd, OpenFlags flags, Arena arena,
+            MemorySegment callState) throws IOException {
+        MemorySegment stx = arena.allocate(STATX_SIZE_BYTES, 8);
+        if (LibC.statx(callState, fd, arena.allocateFrom(""), AT_EMPTY_PATH, STATX_TYPE | STATX_MODE | STATX_DIOALIGN,
+                stx) < 0) {
+            throw Failures.fileCall("statx", path, LibC.errno(callState));
+        }
+        int type = stx.get(JAVA_SHORT, STX_MODE) & S_IFMT;
+        if (type == S_IFDIR) {
+            throw new AioException(path + " is a directory: AIO reads and writes need a regular file or a block device",
+                    Errno.EISDIR, "open");
+        }
+        if (type != S_IFREG && type != S_IFBLK) {
+            throw new AioException(path + " is not a regular file or a block device: Linux AIO would block in"
+                    + " io_submit on it", Errno.EINVAL, "open");
+        }
+        int memoryAlignment = FALLBACK_ALIGNMENT;
+        int offsetAlignment = FALLBACK_ALIGNMENT;
+        if ((stx.get(JAVA_INT, STX_MASK) & STATX_DIOALIGN) != 0) {
+            int memory = stx.get(JAVA_INT, STX_DIO_MEM_ALIGN);
+            int offset = stx.get(JAVA_INT, STX_DIO_OFFSET_ALIGN);
+            if (memory > 0 && offset > 0) {
+                memoryAlignment = memory;
+                offsetAlignment = offset;
+            } else if (flags.direct()) {
+                throw new AioException("open " + path + " with O_DIRECT: the file system reports that it does not"
+                        + " support direct I/O on this file (tmpfs is one such); put the file on a disk-backed file"
+                        + " system such as ext4 or xfs, or open it without ExtendedOpenOption.DIRECT", Errno.EINVAL,
+                        "statx");
+            }
+        }
+        return new EngineFile(engine, path, fd, flags, memoryAlignment, offsetAlignment);
+    }
+}

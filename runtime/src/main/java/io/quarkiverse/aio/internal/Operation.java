@@ -1,0 +1,61 @@
+package io.quarkiverse.aio.internal;
+
+import java.lang.foreign.MemorySegment;
+import java.util.concurrent.CompletableFuture;
+
+import io.quarkiverse.aio.AioClosedException;
+import io.quarkiverse.aio.internal.linux.KernelAbi;
+
+/**
+ * One request and the stage returned for it. Being both keeps the hot path to one allocation per operation: the
+ * request waits in the submission queue as itself, and once the kernel has answered it is handed to the completion
+ * executor as the {@link Runnable} that completes it.
+ */
+final class Operation<T> extends CompletableFuture<T> implements Runnable {
+
+    final EngineFile file;
+    final short opcode;
+    final long address;
+    final long length;
+    final long position;
+    /** Keeps the buffer's memory reachable (so an automatic arena cannot free it) until the kernel is done. */
+    MemorySegment buffer;
+    /** The kernel's result: bytes transferred, or -errno. Written by the poller before dispatch. */
+    long result;
+
+    Operation(EngineFile file, short opcode, MemorySegment buffer, long position) {
+        this.file = file;
+        this.opcode = opcode;
+        this.buffer = buffer;
+        this.address = buffer == null ? 0 : buffer.address();
+        this.length = buffer == null ? 0 : buffer.byteSize();
+        this.position = position;
+    }
+
+    /** Completes the stage from {@link #result}; runs on the completion executor or the poller. */
+    @Override
+    @SuppressWarnings("unchecked")
+    public void run() {
+        if (result < 0) {
+            completeExceptionally(Failures.completion(this, (int) -result));
+        } else if (opcode == KernelAbi.IOCB_CMD_FSYNC) {
+            complete(null);
+        } else {
+            complete((T) Integer.valueOf((int) result));
+        }
+    }
+
+    void failClosed(String what) {
+        completeExceptionally(new AioClosedException(describe() + " was refused: " + what));
+    }
+
+    /** For messages: "read of 4096 bytes at position 8192 of /data/f". */
+    String describe() {
+        return switch (opcode) {
+            case KernelAbi.IOCB_CMD_PREAD -> "read of " + length + " bytes at position " + position + " of " + file.path();
+            case KernelAbi.IOCB_CMD_PWRITE -> "write of " + length + " bytes at position " + position + " of " + file.path();
+            case KernelAbi.IOCB_CMD_FSYNC -> "fsync of " + file.path();
+            default -> "operation " + opcode + " on " + file.path();
+        };
+    }
+}

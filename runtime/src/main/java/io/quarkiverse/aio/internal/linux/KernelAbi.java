@@ -1,0 +1,111 @@
+package io.quarkiverse.aio.internal.linux;
+
+import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.StructLayout;
+
+/**
+ * The kernel structures and constants of Linux AIO ({@code include/uapi/linux/aio_abi.h}), {@code statx(2)} and
+ * {@code open(2)} that are the same on every supported architecture (both are little-endian and 64-bit).
+ * Offsets are derived from the layouts so that each is written once; {@code KernelAbiTest} checks them against the
+ * numbers of the C headers.
+ */
+public final class KernelAbi {
+
+    /** {@code struct iocb}: one request handed to {@code io_submit}. */
+    public static final StructLayout IOCB = MemoryLayout.structLayout(
+            JAVA_LONG.withName("aio_data"), // returned verbatim in io_event.data: we store the slot index
+            JAVA_INT.withName("aio_key"),
+            JAVA_INT.withName("aio_rw_flags"), // RWF_* per request
+            JAVA_SHORT.withName("aio_lio_opcode"),
+            JAVA_SHORT.withName("aio_reqprio"),
+            JAVA_INT.withName("aio_fildes"),
+            JAVA_LONG.withName("aio_buf"),
+            JAVA_LONG.withName("aio_nbytes"),
+            JAVA_LONG.withName("aio_offset"),
+            JAVA_LONG.withName("aio_reserved2"),
+            JAVA_INT.withName("aio_flags"), // IOCB_FLAG_*
+            JAVA_INT.withName("aio_resfd")).withName("iocb");
+
+    public static final long IOCB_DATA = IOCB.byteOffset(groupElement("aio_data"));
+    public static final long IOCB_KEY = IOCB.byteOffset(groupElement("aio_key"));
+    public static final long IOCB_RW_FLAGS = IOCB.byteOffset(groupElement("aio_rw_flags"));
+    public static final long IOCB_OPCODE = IOCB.byteOffset(groupElement("aio_lio_opcode"));
+    public static final long IOCB_REQPRIO = IOCB.byteOffset(groupElement("aio_reqprio"));
+    public static final long IOCB_FILDES = IOCB.byteOffset(groupElement("aio_fildes"));
+    public static final long IOCB_BUF = IOCB.byteOffset(groupElement("aio_buf"));
+    public static final long IOCB_NBYTES = IOCB.byteOffset(groupElement("aio_nbytes"));
+    public static final long IOCB_OFFSET = IOCB.byteOffset(groupElement("aio_offset"));
+    public static final long IOCB_RESERVED2 = IOCB.byteOffset(groupElement("aio_reserved2"));
+    public static final long IOCB_FLAGS = IOCB.byteOffset(groupElement("aio_flags"));
+    public static final long IOCB_RESFD = IOCB.byteOffset(groupElement("aio_resfd"));
+
+    /** {@code struct io_event}: one completion returned by {@code io_getevents}. */
+    public static final StructLayout IO_EVENT = MemoryLayout.structLayout(
+            JAVA_LONG.withName("data"), // the iocb's aio_data
+            JAVA_LONG.withName("obj"), // the iocb's user-space address
+            JAVA_LONG.withName("res"), // bytes transferred, or -errno
+            JAVA_LONG.withName("res2")).withName("io_event");
+
+    public static final long EVENT_DATA = IO_EVENT.byteOffset(groupElement("data"));
+    public static final long EVENT_RES = IO_EVENT.byteOffset(groupElement("res"));
+
+    /** {@code struct timespec} on a 64-bit kernel. */
+    public static final StructLayout TIMESPEC = MemoryLayout.structLayout(
+            JAVA_LONG.withName("tv_sec"),
+            JAVA_LONG.withName("tv_nsec")).withName("timespec");
+
+    // IOCB_CMD_* (enum in aio_abi.h)
+    public static final short IOCB_CMD_PREAD = 0;
+    public static final short IOCB_CMD_PWRITE = 1;
+    public static final short IOCB_CMD_FSYNC = 2;
+    public static final short IOCB_CMD_FDSYNC = 3;
+
+    // struct statx (include/uapi/linux/stat.h): 256 bytes; only the fields this library reads are named.
+    public static final long STATX_SIZE_BYTES = 256;
+    public static final long STX_MASK = 0;
+    public static final long STX_BLKSIZE = 4;
+    public static final long STX_MODE = 28;
+    public static final long STX_SIZE = 40;
+    public static final long STX_DIO_MEM_ALIGN = 152;
+    public static final long STX_DIO_OFFSET_ALIGN = 156;
+
+    // statx mask bits and flags
+    public static final int STATX_TYPE = 0x1;
+    public static final int STATX_MODE = 0x2;
+    public static final int STATX_SIZE = 0x200;
+    public static final int STATX_DIOALIGN = 0x2000;
+    public static final int AT_EMPTY_PATH = 0x1000;
+
+    // st_mode file types
+    public static final int S_IFMT = 0170000;
+    public static final int S_IFREG = 0100000;
+    public static final int S_IFDIR = 0040000;
+
+    // open(2) flags that are the same on x86_64 and aarch64 (the others are in Arch)
+    public static final int O_RDONLY = 0;
+    public static final int O_WRONLY = 01;
+    public static final int O_RDWR = 02;
+    public static final int O_CREAT = 0100;
+    public static final int O_EXCL = 0200;
+    public static final int O_TRUNC = 01000;
+    public static final int O_DSYNC = 010000;
+    public static final int O_SYNC = 04010000; // includes O_DSYNC
+    public static final int O_CLOEXEC = 02000000;
+
+    /** Permission bits for files this library creates: like the JDK, 0666 before the umask. */
+    public static final int DEFAULT_CREATE_MODE = 0666;
+
+    /**
+     * The largest count one read or write transfers ({@code MAX_RW_COUNT = INT_MAX & PAGE_MASK} with 4 KiB pages):
+     * the kernel silently shortens larger requests, so the library refuses them instead.
+     */
+    public static final long MAX_RW_COUNT = 0x7ffff000L;
+
+    private KernelAbi() {
+    }
+}

@@ -1,0 +1,146 @@
+package io.quarkiverse.aio.internal.linux;
+
+import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+
+/**
+ * One thin wrapper per C call. Each returns what the C function returns (-1 on failure) and leaves errno in the
+ * caller's capture segment, which the caller allocates once and reuses: wrappers never allocate.
+ * <p>
+ * This class holds method handles bound to C symbol addresses, so it must be initialized at run time in a native
+ * image (the deployment module registers it), never baked into the image heap.
+ */
+public final class LibC {
+
+    private static final MethodHandle SYSCALL_1 = NativeFunction.SYSCALL_1.link();
+    private static final MethodHandle SYSCALL_2 = NativeFunction.SYSCALL_2.link();
+    private static final MethodHandle SYSCALL_3 = NativeFunction.SYSCALL_3.link();
+    private static final MethodHandle SYSCALL_5 = NativeFunction.SYSCALL_5.link();
+    private static final MethodHandle OPEN = NativeFunction.OPEN.link();
+    private static final MethodHandle CLOSE = NativeFunction.CLOSE.link();
+    private static final MethodHandle STATX = NativeFunction.STATX.link();
+    private static final MethodHandle FTRUNCATE = NativeFunction.FTRUNCATE.link();
+    private static final MethodHandle CALLOC = NativeFunction.CALLOC.link();
+    private static final MethodHandle FREE = NativeFunction.FREE.link();
+
+    private static final MemoryLayout CALL_STATE = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO = CALL_STATE.varHandle(groupElement("errno"));
+
+    private LibC() {
+    }
+
+    /** Allocates a segment to receive errno from the calls of one thread (or one slot) at a time. */
+    public static MemorySegment allocateCallState(Arena arena) {
+        return arena.allocate(CALL_STATE);
+    }
+
+    /** Bytes one capture segment takes (for slicing many out of one slab). */
+    public static long callStateSize() {
+        return CALL_STATE.byteSize();
+    }
+
+    /** errno as the last call that used {@code callState} left it. */
+    public static int errno(MemorySegment callState) {
+        return (int) ERRNO.get(callState, 0L);
+    }
+
+    public static long syscall(MemorySegment callState, long number, long a) {
+        try {
+            return (long) SYSCALL_1.invokeExact(callState, number, a);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static long syscall(MemorySegment callState, long number, long a, long b) {
+        try {
+            return (long) SYSCALL_2.invokeExact(callState, number, a, b);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static long syscall(MemorySegment callState, long number, long a, long b, long c) {
+        try {
+            return (long) SYSCALL_3.invokeExact(callState, number, a, b, c);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static long syscall(MemorySegment callState, long number, long a, long b, long c, long d, long e) {
+        try {
+            return (long) SYSCALL_5.invokeExact(callState, number, a, b, c, d, e);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static int open(MemorySegment callState, MemorySegment path, int flags, int mode) {
+        try {
+            return (int) OPEN.invokeExact(callState, path, flags, mode);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static int close(MemorySegment callState, int fd) {
+        try {
+            return (int) CLOSE.invokeExact(callState, fd);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static int statx(MemorySegment callState, int dirfd, MemorySegment path, int flags, int mask,
+            MemorySegment buf) {
+        try {
+            return (int) STATX.invokeExact(callState, dirfd, path, flags, mask, buf);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static int ftruncate(MemorySegment callState, int fd, long length) {
+        try {
+            return (int) FTRUNCATE.invokeExact(callState, fd, length);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** Zeroed memory from the C heap, or {@link MemorySegment#NULL} when there is none. */
+    public static MemorySegment calloc(long count, long size) {
+        try {
+            MemorySegment p = (MemorySegment) CALLOC.invokeExact(count, size);
+            return p.equals(MemorySegment.NULL) ? p : p.reinterpret(count * size);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static void free(MemorySegment p) {
+        try {
+            FREE.invokeExact(p);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    private static Error unexpected(Throwable t) {
+        // A downcall itself throws nothing checked; anything here is a linkage bug, not an I/O condition.
+        if (t instanceof Error e) {
+            throw e;
+        }
+        if (t instanceof RuntimeException r) {
+            throw r;
+        }
+        return new AssertionError("unexpected exception from a native call", t);
+    }
+}

@@ -1,0 +1,47 @@
+package io.quarkiverse.aio.runtime;
+
+import java.time.Duration;
+
+import io.quarkus.runtime.annotations.ConfigPhase;
+import io.quarkus.runtime.annotations.ConfigRoot;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Linux AIO. */
+@ConfigMapping(prefix = "quarkus.aio")
+@ConfigRoot(phase = ConfigPhase.RUN_TIME)
+public interface AioConfig {
+
+    /**
+     * The most operations the kernel holds at once (the size of the context's ring, 1 to 65536). More wait in a
+     * queue in Java and are submitted as earlier ones complete. Every context counts against the system-wide
+     * {@code fs.aio-max-nr}.
+     */
+    @WithDefault("256")
+    int queueDepth();
+
+    /** Where the stages returned by read, write and fsync complete, and so where dependent stages run. */
+    @WithDefault("executor")
+    CompletionDispatch completionDispatch();
+
+    /**
+     * How long shutdown waits for operations already in the kernel. Operations that have not completed by then fail
+     * with {@code AioClosedException}.
+     */
+    @WithDefault("10s")
+    Duration shutdownTimeout();
+
+    /** Where completions are dispatched. */
+    enum CompletionDispatch {
+        /**
+         * On the Quarkus managed executor (the worker pool): dependent stages may block without delaying other
+         * completions.
+         */
+        EXECUTOR,
+        /**
+         * On the completion poller thread itself: the lowest latency and no hand-off, but a dependent stage that
+         * blocks delays every other completion. Use only with non-blocking callbacks.
+         */
+        POLLER
+    }
+}

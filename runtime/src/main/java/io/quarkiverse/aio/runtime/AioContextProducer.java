@@ -1,0 +1,38 @@
+package io.quarkiverse.aio.runtime;
+
+import java.util.concurrent.ExecutorService;
+
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+
+import io.quarkiverse.aio.AioContext;
+import io.quarkiverse.aio.AioException;
+import io.quarkus.runtime.Startup;
+
+/**
+ * Produces the application's {@link AioContext}. It is created at startup, so that a machine without Linux AIO
+ * fails at once with the cause, and closed when the application stops: before Quarkus shuts its executor down, so
+ * the poller, which runs on that executor, can finish the operations in flight.
+ */
+@Singleton
+public class AioContextProducer {
+
+    @Produces
+    @Singleton
+    @Startup
+    AioContext aioContext(AioConfig config, ExecutorService managedExecutor) throws AioException {
+        return AioContext.builder()
+                .queueDepth(config.queueDepth())
+                .shutdownTimeout(config.shutdownTimeout())
+                .pollerExecutor(managedExecutor)
+                .completionExecutor(config.completionDispatch() == AioConfig.CompletionDispatch.EXECUTOR
+                        ? managedExecutor
+                        : null)
+                .build();
+    }
+
+    void close(@Disposes AioContext context) {
+        context.close();
+    }
+}
