@@ -58,6 +58,9 @@ public interface AioContext extends AutoCloseable {
 
     /** Settings of a context built outside Quarkus. */
     final class Builder {
+        /** The largest queue depth accepted: far above any useful ring, well inside the kernel's own bound. */
+        public static final int MAX_QUEUE_DEPTH = 1 << 20;
+
         private int queueDepth = 256;
         private Duration shutdownTimeout = Duration.ofSeconds(10);
         private Executor pollerExecutor;
@@ -66,10 +69,11 @@ public interface AioContext extends AutoCloseable {
         Builder() {
         }
 
-        /** Most operations in the kernel at once (1 to 65536); default 256. */
+        /** Most operations in the kernel at once (1 to {@link #MAX_QUEUE_DEPTH}); default 256. */
         public Builder queueDepth(int queueDepth) {
-            if (queueDepth < 1 || queueDepth > 65536) {
-                throw new IllegalArgumentException("queueDepth must be between 1 and 65536, was " + queueDepth);
+            if (queueDepth < 1 || queueDepth > MAX_QUEUE_DEPTH) {
+                throw new IllegalArgumentException(
+                        "queueDepth must be between 1 and " + MAX_QUEUE_DEPTH + ", was " + queueDepth);
             }
             this.queueDepth = queueDepth;
             return this;

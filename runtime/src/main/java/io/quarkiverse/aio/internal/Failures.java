@@ -113,7 +113,8 @@ final class Failures {
 
     private static String readProc(Path file) {
         try {
-            return Files.readString(file).trim();
+            // Line by line: /proc files report size 0, and reading them whole returned one byte here.
+            return Files.readAllLines(file).get(0).trim();
         } catch (IOException | RuntimeException e) {
             return "unknown";
         }

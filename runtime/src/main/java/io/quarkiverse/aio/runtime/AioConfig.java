@@ -13,7 +13,7 @@ import io.smallrye.config.WithDefault;
 public interface AioConfig {
 
     /**
-     * The most operations the kernel holds at once (the size of the context's ring, 1 to 65536). More wait in a
+     * The most operations the kernel holds at once (the size of the context's ring, from 1 to 1048576). More wait in a
      * queue in Java and are submitted as earlier ones complete. Every context counts against the system-wide
      * {@code fs.aio-max-nr}.
      */
