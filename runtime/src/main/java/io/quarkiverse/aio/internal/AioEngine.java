@@ -51,13 +51,22 @@ public final class AioEngine implements AioContext {
 
     private static final Logger LOG = Logger.getLogger(AioEngine.class);
 
-    /** How long an idle poller sleeps in io_getevents before it looks at the context's state again. */
-    private static final long IDLE_WAKE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    /**
+     * How long an idle poller sleeps in io_getevents before it looks at the context's state again. close() wakes it
+     * at once through an eventfd, so this is a safety net; without the eventfd it bounds how long close() waits.
+     */
+    private static final long IDLE_WAKE_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final long IDLE_WAKE_NANOS_WITHOUT_EVENTFD = TimeUnit.MILLISECONDS.toNanos(100);
     private static final int OPEN = 0, CLOSING = 1, CLOSED = 2;
     private static final int POLLER_NOT_STARTED = 0, POLLER_RUNNING = 1, POLLER_DONE = 2;
 
     private final long ctx;
     private final int depth;
+    /** The slot whose iocb polls {@link #wakeFd}: one past the operation slots, so it costs users no depth. */
+    private final int wakeSlot;
+    /** An eventfd the poller's IOCB_CMD_POLL watches; -1 when it could not be made. */
+    private final int wakeFd;
+    private volatile boolean wakeArmed;
     private final Duration shutdownTimeout;
     private final Executor completionExecutor;
     private final Arch arch;
@@ -90,17 +99,19 @@ public final class AioEngine implements AioContext {
     /** Poller-owned scratch: operations reaped in one io_getevents call. */
     private final Operation<?>[] reaped;
 
-    private AioEngine(long ctx, int depth, Duration shutdownTimeout, Executor completionExecutor, Arch arch)
-            throws AioException {
+    private AioEngine(long ctx, int depth, int wakeFd, Duration shutdownTimeout, Executor completionExecutor,
+            Arch arch) throws AioException {
         this.ctx = ctx;
         this.depth = depth;
+        this.wakeSlot = depth;
+        this.wakeFd = wakeFd;
         this.shutdownTimeout = shutdownTimeout;
         this.completionExecutor = completionExecutor;
         this.arch = arch;
         long stateSize = LibC.callStateSize();
-        this.iocbs = calloc(depth, IOCB.byteSize());
-        this.iocbPointers = calloc(depth, ADDRESS.byteSize());
-        this.events = calloc(depth, IO_EVENT.byteSize());
+        this.iocbs = calloc(depth + 1, IOCB.byteSize());
+        this.iocbPointers = calloc(depth + 1, ADDRESS.byteSize());
+        this.events = calloc(depth + 1, IO_EVENT.byteSize());
         this.callStates = calloc(depth + 1, stateSize);
         this.timeout = calloc(1, TIMESPEC.byteSize());
         if (iocbs == null || iocbPointers == null || events == null || callStates == null || timeout == null) {
@@ -109,13 +120,13 @@ public final class AioEngine implements AioContext {
                     Errno.ENOMEM, null);
         }
         this.slotCallState = new MemorySegment[depth];
-        for (int i = 0; i < depth; i++) {
+        for (int i = 0; i <= depth; i++) {
             iocbPointers.setAtIndex(JAVA_LONG, i, iocbs.address() + i * IOCB.byteSize());
+        }
+        for (int i = 0; i < depth; i++) {
             slotCallState[i] = callStates.asSlice(i * stateSize, stateSize);
         }
         this.pollerCallState = callStates.asSlice(depth * stateSize, stateSize);
-        timeout.set(JAVA_LONG, 0, 0);
-        timeout.set(JAVA_LONG, 8, IDLE_WAKE_NANOS);
         this.slots = new Operation<?>[depth];
         this.reaped = new Operation<?>[depth];
         this.freeSlots = new int[depth];
@@ -132,21 +143,29 @@ public final class AioEngine implements AioContext {
                 + " aarch64; this JVM runs on " + System.getProperty("os.name") + " " + System.getProperty("os.arch"),
                 0, null));
         long ctx;
+        int wakeFd;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment callState = LibC.allocateCallState(arena);
             MemorySegment ctxp = arena.allocate(JAVA_LONG); // zeroed, as io_setup requires
-            if (LinuxAio.ioSetup(callState, depth, ctxp) < 0) {
+            if (LinuxAio.ioSetup(callState, depth + 1, ctxp) < 0) { // + 1: the poller's wake-up poll
                 throw Failures.ioSetup(LibC.errno(callState), depth);
             }
             ctx = ctxp.get(JAVA_LONG, 0);
+            wakeFd = LibC.eventfd(callState, 0, EFD_CLOEXEC | EFD_NONBLOCK);
+            if (wakeFd < 0) {
+                LOG.debugf("eventfd failed (%s): close() will wait up to %d ms for the poller",
+                        Failures.errnoText(LibC.errno(callState)), IDLE_WAKE_NANOS_WITHOUT_EVENTFD / 1_000_000);
+            }
         }
         AioEngine engine;
         try {
-            engine = new AioEngine(ctx, depth, shutdownTimeout, completionExecutor, arch);
+            engine = new AioEngine(ctx, depth, wakeFd, shutdownTimeout, completionExecutor, arch);
         } catch (AioException | RuntimeException | Error e) {
             destroyContext(ctx);
+            closeDescriptor(wakeFd);
             throw e;
         }
+        engine.armWakeUp();
         Executor executor = pollerExecutor != null ? pollerExecutor
                 : task -> Thread.ofPlatform().name("aio-poller").daemon(true).start(task);
         try {
@@ -156,6 +175,56 @@ public final class AioEngine implements AioContext {
             throw new AioException("the poller executor refused the completion poller: " + e.getMessage(), 0, null);
         }
         return engine;
+    }
+
+    /**
+     * Submits an IOCB_CMD_POLL on the eventfd (Linux 4.18+), so that a write to it makes io_getevents return at
+     * once. Without it the poller still stops, at its next idle timeout.
+     */
+    private void armWakeUp() {
+        int errno = 0;
+        if (wakeFd >= 0) {
+            long base = wakeSlot * IOCB.byteSize();
+            iocbs.set(JAVA_LONG, base + IOCB_DATA, wakeSlot);
+            iocbs.set(JAVA_SHORT, base + IOCB_OPCODE, IOCB_CMD_POLL);
+            iocbs.set(JAVA_INT, base + IOCB_FILDES, wakeFd);
+            iocbs.set(JAVA_LONG, base + IOCB_BUF, POLLIN); // the poll event mask
+            long pointer = iocbPointers.address() + wakeSlot * ADDRESS.byteSize();
+            if (LinuxAio.ioSubmit(pollerCallState, ctx, 1, pointer) == 1) {
+                wakeArmed = true;
+            } else {
+                errno = LibC.errno(pollerCallState);
+            }
+        }
+        long idle = wakeArmed ? IDLE_WAKE_NANOS : IDLE_WAKE_NANOS_WITHOUT_EVENTFD;
+        timeout.set(JAVA_LONG, 0, idle / 1_000_000_000L);
+        timeout.set(JAVA_LONG, 8, idle % 1_000_000_000L);
+        if (!wakeArmed && wakeFd >= 0) {
+            LOG.debugf("IOCB_CMD_POLL is not available (%s): close() will wait up to %d ms for the poller",
+                    Failures.errnoText(errno), idle / 1_000_000);
+        }
+    }
+
+    /** Makes a poller blocked in io_getevents return, by completing its poll on the eventfd. */
+    private void wakePoller() {
+        if (!wakeArmed || !syscallGate.enter()) {
+            return; // nothing to wake, or the teardown is already under way (and may have closed the eventfd)
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment one = arena.allocate(JAVA_LONG);
+            one.set(JAVA_LONG, 0, 1L);
+            LibC.write(LibC.allocateCallState(arena), wakeFd, one, JAVA_LONG.byteSize());
+        } finally {
+            syscallGate.exit();
+        }
+    }
+
+    private static void closeDescriptor(int fd) {
+        if (fd >= 0) {
+            try (Arena arena = Arena.ofConfined()) {
+                LibC.close(LibC.allocateCallState(arena), fd);
+            }
+        }
     }
 
     private static MemorySegment calloc(long count, long size) {
@@ -403,7 +472,7 @@ public final class AioEngine implements AioContext {
             if (state != OPEN && (inFlight() == 0 || System.nanoTime() - closeDeadline > 0)) {
                 return;
             }
-            long n = LinuxAio.ioGetevents(pollerCallState, ctx, 1, depth, events.address(), timeout.address());
+            long n = LinuxAio.ioGetevents(pollerCallState, ctx, 1, depth + 1, events.address(), timeout.address());
             if (n < 0) {
                 int errno = LibC.errno(pollerCallState);
                 if (errno == Errno.EINTR) {
@@ -419,11 +488,15 @@ public final class AioEngine implements AioContext {
     }
 
     private void reap(int n) {
+        int count = 0;
         lock.lock();
         try {
             for (int i = 0; i < n; i++) {
                 long base = i * IO_EVENT.byteSize();
                 int slot = (int) events.get(JAVA_LONG, base + EVENT_DATA);
+                if (slot == wakeSlot) {
+                    continue; // close() woke us: the loop looks at the state next
+                }
                 Operation<?> op = slots[slot];
                 if (op == null) {
                     throw new IllegalStateException("completion for free slot " + slot); // a bug, never the kernel
@@ -431,12 +504,12 @@ public final class AioEngine implements AioContext {
                 slots[slot] = null;
                 freeSlots[freeCount++] = slot;
                 op.result = events.get(JAVA_LONG, base + EVENT_RES);
-                reaped[i] = op;
+                reaped[count++] = op;
             }
         } finally {
             lock.unlock();
         }
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < count; i++) {
             Operation<?> op = reaped[i];
             reaped[i] = null;
             op.buffer = null;
@@ -482,6 +555,8 @@ public final class AioEngine implements AioContext {
         }
         if (pollerPhase.compareAndSet(POLLER_NOT_STARTED, POLLER_DONE)) {
             teardown();
+        } else {
+            wakePoller();
         }
         if (Thread.currentThread() == pollerThread) {
             return; // called from a completion on the poller: it tears down when this returns
@@ -511,6 +586,7 @@ public final class AioEngine implements AioContext {
         }
         syscallGate.closeAndAwaitIdle();
         destroyContext(ctx); // waits for every operation still in the kernel
+        closeDescriptor(wakeFd);
         List<Operation<?>> unreaped = new ArrayList<>();
         lock.lock();
         try {

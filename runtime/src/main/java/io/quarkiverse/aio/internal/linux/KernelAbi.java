@@ -64,6 +64,14 @@ public final class KernelAbi {
     public static final short IOCB_CMD_PWRITE = 1;
     public static final short IOCB_CMD_FSYNC = 2;
     public static final short IOCB_CMD_FDSYNC = 3;
+    public static final short IOCB_CMD_POLL = 5; // Linux 4.18+
+
+    /** poll(2) event: readable. IOCB_CMD_POLL takes the event mask in aio_buf. */
+    public static final long POLLIN = 0x1;
+
+    // eventfd(2) flags (the values of O_CLOEXEC and O_NONBLOCK, equal on x86_64 and aarch64)
+    public static final int EFD_CLOEXEC = 02000000;
+    public static final int EFD_NONBLOCK = 04000;
 
     // struct statx (include/uapi/linux/stat.h): 256 bytes; only the fields this library reads are named.
     public static final long STATX_SIZE_BYTES = 256;

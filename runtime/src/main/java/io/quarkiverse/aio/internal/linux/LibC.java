@@ -26,6 +26,8 @@ public final class LibC {
     private static final MethodHandle CLOSE = NativeFunction.CLOSE.link();
     private static final MethodHandle STATX = NativeFunction.STATX.link();
     private static final MethodHandle FTRUNCATE = NativeFunction.FTRUNCATE.link();
+    private static final MethodHandle EVENTFD = NativeFunction.EVENTFD.link();
+    private static final MethodHandle WRITE = NativeFunction.WRITE.link();
     private static final MethodHandle CALLOC = NativeFunction.CALLOC.link();
     private static final MethodHandle FREE = NativeFunction.FREE.link();
 
@@ -110,6 +112,22 @@ public final class LibC {
     public static int ftruncate(MemorySegment callState, int fd, long length) {
         try {
             return (int) FTRUNCATE.invokeExact(callState, fd, length);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static int eventfd(MemorySegment callState, int initval, int flags) {
+        try {
+            return (int) EVENTFD.invokeExact(callState, initval, flags);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static long write(MemorySegment callState, int fd, MemorySegment buf, long count) {
+        try {
+            return (long) WRITE.invokeExact(callState, fd, buf, count);
         } catch (Throwable t) {
             throw unexpected(t);
         }
