@@ -1,0 +1,48 @@
+package io.quarkiverse.aio.deployment;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import com.sun.nio.file.ExtendedOpenOption;
+
+import io.quarkiverse.aio.AioContext;
+import io.quarkiverse.aio.AioFile;
+import io.quarkus.test.QuarkusUnitTest;
+
+/** {@code @Inject AioContext} works with no configuration, and does real I/O. */
+class InjectionTest {
+
+    @RegisterExtension
+    static final QuarkusUnitTest app = new QuarkusUnitTest().withEmptyApplication();
+
+    @Inject
+    AioContext aio;
+
+    @Test
+    void injectedContextWritesAndReads() throws Exception {
+        assertTrue(aio.isOpen());
+        assertEquals(256, aio.queueDepth(), "the documented default");
+        Path dir = Files.createDirectories(Path.of("target", "aio-tests", "InjectionTest").toAbsolutePath());
+        try (AioFile file = aio.open(dir.resolve("f.bin"), StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT)) {
+            MemorySegment out = file.allocate(4096);
+            out.fill((byte) 9);
+            assertEquals(4096, file.write(out, 0).toCompletableFuture().get(30, TimeUnit.SECONDS));
+            MemorySegment in = file.allocate(4096);
+            String thread = file.read(in, 0).thenApply(n -> Thread.currentThread().getName())
+                    .toCompletableFuture().get(30, TimeUnit.SECONDS);
+            assertEquals(9, in.get(java.lang.foreign.ValueLayout.JAVA_BYTE, 4095));
+            assertFalse(thread.startsWith("aio-poller"), "by default completions leave the poller: " + thread);
+        }
+    }
+}
