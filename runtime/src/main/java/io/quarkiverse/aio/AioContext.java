@@ -22,7 +22,7 @@ public interface AioContext extends AutoCloseable {
     /**
      * Opens a file for asynchronous I/O. Accepted options: {@code StandardOpenOption} READ, WRITE, CREATE,
      * CREATE_NEW, TRUNCATE_EXISTING, DSYNC, SYNC and SPARSE (a hint, ignored), {@code LinkOption.NOFOLLOW_LINKS},
-     * and {@code com.sun.nio.file.ExtendedOpenOption.DIRECT} for {@code O_DIRECT}. Without READ or WRITE the file
+     * and {@link AioOpenOption#DIRECT} (or {@code com.sun.nio.file.ExtendedOpenOption.DIRECT}) for {@code O_DIRECT}. Without READ or WRITE the file
      * is opened for reading.
      *
      * @throws UnsupportedOperationException for an option this library cannot honour (APPEND, DELETE_ON_CLOSE...)

@@ -128,6 +128,15 @@ class ReadWriteTest {
     }
 
     @Test
+    void ownDirectOptionEqualsTheJdkOne() throws Throwable {
+        try (AioFile file = aio.open(dir.resolve("own-direct.bin"), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                AioOpenOption.DIRECT)) {
+            assertTrue(file.isDirect());
+            assertThrows(AioAlignmentException.class, () -> file.write(aio.allocate(100), 0));
+        }
+    }
+
+    @Test
     void directIoAlignmentIsDiscovered() throws Throwable {
         try (AioFile file = aio.open(dir.resolve("align.bin"), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 ExtendedOpenOption.DIRECT)) {

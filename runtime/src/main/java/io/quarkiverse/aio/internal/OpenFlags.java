@@ -7,6 +7,7 @@ import java.nio.file.OpenOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Objects;
 
+import io.quarkiverse.aio.AioOpenOption;
 import io.quarkiverse.aio.internal.linux.Arch;
 
 /**
@@ -41,6 +42,8 @@ record OpenFlags(int flags, boolean readable, boolean writable, boolean direct) 
                     case DELETE_ON_CLOSE -> throw new UnsupportedOperationException(
                             "DELETE_ON_CLOSE is not supported by AioContext.open: delete the file after closing it.");
                 }
+            } else if (option == AioOpenOption.DIRECT) {
+                direct = true;
             } else if (option == LinkOption.NOFOLLOW_LINKS) {
                 noFollow = true;
             } else if (option.getClass().getName().equals("com.sun.nio.file.ExtendedOpenOption")
@@ -49,7 +52,8 @@ record OpenFlags(int flags, boolean readable, boolean writable, boolean direct) 
             } else {
                 throw new UnsupportedOperationException("Open option " + option + " (" + option.getClass().getName()
                         + ") is not supported by AioContext.open. Supported: READ, WRITE, CREATE, CREATE_NEW,"
-                        + " TRUNCATE_EXISTING, DSYNC, SYNC, SPARSE, NOFOLLOW_LINKS and ExtendedOpenOption.DIRECT.");
+                        + " TRUNCATE_EXISTING, DSYNC, SYNC, SPARSE, NOFOLLOW_LINKS, AioOpenOption.DIRECT and"
+                        + " ExtendedOpenOption.DIRECT.");
             }
         }
         if (!read && !write) {
