@@ -23,7 +23,8 @@ import io.quarkus.test.QuarkusUnitTest;
 class InjectionTest {
 
     @RegisterExtension
-    static final QuarkusUnitTest app = new QuarkusUnitTest().withEmptyApplication();
+    static final QuarkusUnitTest app = new QuarkusUnitTest()
+            .withApplicationRoot(jar -> jar.addClass(CompletionThreads.class));
 
     @Inject
     AioContext aio;
@@ -39,10 +40,11 @@ class InjectionTest {
             out.fill((byte) 9);
             assertEquals(4096, file.write(out, 0).toCompletableFuture().get(30, TimeUnit.SECONDS));
             MemorySegment in = file.allocate(4096);
-            String thread = file.read(in, 0).thenApply(n -> Thread.currentThread().getName())
-                    .toCompletableFuture().get(30, TimeUnit.SECONDS);
+            assertEquals(4096, file.read(in, 0).toCompletableFuture().get(30, TimeUnit.SECONDS));
             assertEquals(9, in.get(java.lang.foreign.ValueLayout.JAVA_BYTE, 4095));
-            assertFalse(thread.startsWith("aio-poller"), "by default completions leave the poller: " + thread);
+        }
+        for (String thread : CompletionThreads.of(aio, "InjectionTest")) {
+            assertTrue(thread.startsWith("executor-thread"), "by default stages complete on the managed executor: " + thread);
         }
     }
 }

@@ -98,6 +98,10 @@ public final class AioEngine implements AioContext {
     private final Set<EngineFile> openFiles = ConcurrentHashMap.newKeySet();
     /** Poller-owned scratch: operations reaped in one io_getevents call. */
     private final Operation<?>[] reaped;
+    /** Poller-owned scratch: the operations, slots and iocb pointers of one batched io_submit. */
+    private final Operation<?>[] batch;
+    private final int[] batchSlots;
+    private final MemorySegment batchPointers;
 
     private AioEngine(long ctx, int depth, int wakeFd, Duration shutdownTimeout, Executor completionExecutor,
             Arch arch) throws AioException {
@@ -114,7 +118,9 @@ public final class AioEngine implements AioContext {
         this.events = calloc(depth + 1, IO_EVENT.byteSize());
         this.callStates = calloc(depth + 1, stateSize);
         this.timeout = calloc(1, TIMESPEC.byteSize());
-        if (iocbs == null || iocbPointers == null || events == null || callStates == null || timeout == null) {
+        this.batchPointers = calloc(depth, ADDRESS.byteSize());
+        if (iocbs == null || iocbPointers == null || events == null || callStates == null || timeout == null
+                || batchPointers == null) {
             freeNativeMemory();
             throw new AioException("not enough native memory for an AIO context of queue depth " + depth,
                     Errno.ENOMEM, null);
@@ -129,6 +135,8 @@ public final class AioEngine implements AioContext {
         this.pollerCallState = callStates.asSlice(depth * stateSize, stateSize);
         this.slots = new Operation<?>[depth];
         this.reaped = new Operation<?>[depth];
+        this.batch = new Operation<?>[depth];
+        this.batchSlots = new int[depth];
         this.freeSlots = new int[depth];
         for (int i = 0; i < depth; i++) {
             freeSlots[i] = depth - 1 - i;
@@ -360,12 +368,98 @@ public final class AioEngine implements AioContext {
     }
 
     /**
+     * The poller's way to move queued operations into the slots its completions freed: one io_submit for all that
+     * fit, continued where the kernel stopped when it accepts only some (a partial submit).
+     */
+    private void submitPendingInBatches() {
+        for (;;) {
+            int count;
+            lock.lock();
+            try {
+                count = state == OPEN ? Math.min(freeCount, pending.size()) : 0;
+                for (int i = 0; i < count; i++) {
+                    int slot = freeSlots[--freeCount];
+                    Operation<?> op = pending.pollFirst();
+                    slots[slot] = op;
+                    batch[i] = op;
+                    batchSlots[i] = slot;
+                }
+            } finally {
+                lock.unlock();
+            }
+            if (count == 0) {
+                return;
+            }
+            submitBatch(count);
+        }
+    }
+
+    private void submitBatch(int count) {
+        int submitted = 0;
+        if (syscallGate.enter()) {
+            try {
+                for (int i = 0; i < count; i++) {
+                    writeIocb(batchSlots[i], batch[i]);
+                    batchPointers.setAtIndex(JAVA_LONG, i, iocbPointers.getAtIndex(JAVA_LONG, batchSlots[i]));
+                }
+                while (submitted < count) {
+                    long n = LinuxAio.ioSubmit(pollerCallState, ctx, count - submitted,
+                            batchPointers.address() + submitted * ADDRESS.byteSize());
+                    if (n > 0) {
+                        submitted += (int) n; // all, or the first n: continue with the rest
+                        continue;
+                    }
+                    int errno = n < 0 ? LibC.errno(pollerCallState) : Errno.EAGAIN;
+                    if (errno == Errno.EINTR) {
+                        continue;
+                    }
+                    if (errno == Errno.EAGAIN && requeueBatchTail(submitted, count)) {
+                        break;
+                    }
+                    // The kernel refused the first remaining iocb: fail that one, go on with the others.
+                    batch[submitted].failure = Failures.submit(batch[submitted], errno);
+                    submitted++;
+                }
+            } finally {
+                syscallGate.exit();
+            }
+        }
+        for (int i = 0; i < count; i++) {
+            Operation<?> op = batch[i];
+            batch[i] = null;
+            if (op != null && (i >= submitted || op.failure != null)) {
+                finishUnsubmitted(batchSlots[i], op); // refused, or never submitted because the context is closing
+            }
+        }
+    }
+
+    /** EAGAIN in a batch: put its unsubmitted tail back in front of the queue, in order, if anything is in flight. */
+    private boolean requeueBatchTail(int from, int count) {
+        lock.lock();
+        try {
+            int tail = count - from;
+            if (state != OPEN || depth - freeCount - tail < 1) {
+                return false;
+            }
+            for (int i = count - 1; i >= from; i--) {
+                slots[batchSlots[i]] = null;
+                freeSlots[freeCount++] = batchSlots[i];
+                pending.addFirst(batch[i]);
+                batch[i] = null;
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
      * Submits the operation that owns {@code slot}. Returns true when it is in the kernel or queued again; false
      * when it failed and its slot was freed (the caller may then submit queued work into it).
      */
     private boolean submitInSlot(int slot, Operation<?> op) {
         if (!syscallGate.enter()) {
-            finishUnsubmitted(slot, op, null);
+            finishUnsubmitted(slot, op);
             return false;
         }
         long submitted;
@@ -386,7 +480,8 @@ public final class AioEngine implements AioContext {
         if (errno == Errno.EAGAIN && requeue(slot, op)) {
             return true;
         }
-        finishUnsubmitted(slot, op, Failures.submit(op, errno == 0 ? Errno.EAGAIN : errno));
+        op.failure = Failures.submit(op, errno == 0 ? Errno.EAGAIN : errno);
+        finishUnsubmitted(slot, op);
         return false;
     }
 
@@ -426,8 +521,11 @@ public final class AioEngine implements AioContext {
         }
     }
 
-    /** Frees the slot of an operation that never reached the kernel, and fails it (closed when {@code error} is null). */
-    private void finishUnsubmitted(int slot, Operation<?> op, AioException error) {
+    /**
+     * Frees the slot of an operation that never reached the kernel and fails it: with its {@link Operation#failure},
+     * or as closed when it has none.
+     */
+    private void finishUnsubmitted(int slot, Operation<?> op) {
         lock.lock();
         try {
             if (slots[slot] != op) {
@@ -440,11 +538,10 @@ public final class AioEngine implements AioContext {
         }
         op.buffer = null;
         op.file.release();
-        if (error == null) {
-            op.failClosed("the AIO context is closed");
-        } else {
-            op.completeExceptionally(error);
+        if (op.failure == null) {
+            op.failure = Operation.closed(op, "the AIO context is closed");
         }
+        dispatch(op);
     }
 
     // ------------------------------------------------------------------------------------------------ poller
@@ -482,7 +579,7 @@ public final class AioEngine implements AioContext {
             }
             if (n > 0) {
                 reap((int) n);
-                submitPending();
+                submitPendingInBatches();
             }
         }
     }
@@ -615,7 +712,8 @@ public final class AioEngine implements AioContext {
     }
 
     private void freeNativeMemory() {
-        for (MemorySegment segment : new MemorySegment[] { iocbs, iocbPointers, events, callStates, timeout }) {
+        for (MemorySegment segment : new MemorySegment[] { iocbs, iocbPointers, events, callStates, timeout,
+                batchPointers }) {
             if (segment != null) {
                 LibC.free(segment);
             }

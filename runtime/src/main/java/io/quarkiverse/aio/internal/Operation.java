@@ -22,6 +22,8 @@ final class Operation<T> extends CompletableFuture<T> implements Runnable {
     MemorySegment buffer;
     /** The kernel's result: bytes transferred, or -errno. Written by the poller before dispatch. */
     long result;
+    /** Set instead of {@link #result} when the operation never reached the kernel. */
+    Throwable failure;
 
     Operation(EngineFile file, short opcode, MemorySegment buffer, long position) {
         this.file = file;
@@ -36,7 +38,9 @@ final class Operation<T> extends CompletableFuture<T> implements Runnable {
     @Override
     @SuppressWarnings("unchecked")
     public void run() {
-        if (result < 0) {
+        if (failure != null) {
+            completeExceptionally(failure);
+        } else if (result < 0) {
             completeExceptionally(Failures.completion(this, (int) -result));
         } else if (opcode == KernelAbi.IOCB_CMD_FSYNC) {
             complete(null);
@@ -46,7 +50,11 @@ final class Operation<T> extends CompletableFuture<T> implements Runnable {
     }
 
     void failClosed(String what) {
-        completeExceptionally(new AioClosedException(describe() + " was refused: " + what));
+        completeExceptionally(closed(this, what));
+    }
+
+    static AioClosedException closed(Operation<?> op, String what) {
+        return new AioClosedException(op.describe() + " was refused: " + what);
     }
 
     /** For messages: "read of 4096 bytes at position 8192 of /data/f". */
