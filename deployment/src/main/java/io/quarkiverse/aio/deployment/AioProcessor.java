@@ -5,10 +5,12 @@ import java.util.List;
 import io.quarkiverse.aio.internal.linux.LibC;
 import io.quarkiverse.aio.internal.linux.LinuxAio;
 import io.quarkiverse.aio.runtime.AioContextProducer;
+import io.quarkiverse.aio.runtime.graal.AioDowncallsFeature;
 import io.quarkus.arc.deployment.AdditionalBeanBuildItem;
 import io.quarkus.deployment.annotations.BuildStep;
 import io.quarkus.deployment.builditem.FeatureBuildItem;
 import io.quarkus.deployment.builditem.ModuleEnableNativeAccessBuildItem;
+import io.quarkus.deployment.builditem.NativeImageFeatureBuildItem;
 import io.quarkus.deployment.builditem.nativeimage.RuntimeInitializedClassBuildItem;
 
 class AioProcessor {
@@ -34,14 +36,25 @@ class AioProcessor {
         return new ModuleEnableNativeAccessBuildItem(RUNTIME_MODULE);
     }
 
+    /** Registers every FFM downcall shape, with its linker options, for the native-image build. */
+    @BuildStep
+    NativeImageFeatureBuildItem downcallRegistrations() {
+        return new NativeImageFeatureBuildItem(AioDowncallsFeature.class);
+    }
+
     /**
      * Classes holding downcall handles (bound to C symbol addresses) or the host's syscall table must be initialized
      * when the native executable starts, never at image build time.
      */
     @BuildStep
     List<RuntimeInitializedClassBuildItem> runtimeInitializedClasses() {
-        return List.of(
-                new RuntimeInitializedClassBuildItem(LibC.class.getName()),
-                new RuntimeInitializedClassBuildItem(LinuxAio.class.getName()));
+        return RUNTIME_INITIALIZED.stream().map(c -> new RuntimeInitializedClassBuildItem(c.getName())).toList();
     }
+
+    /**
+     * LibC holds the downcall handles, LinuxAio the syscall table of the host it starts on. Initializing them at run
+     * time keeps method handles bound to C symbol addresses out of the image heap: such constants are the likely cause
+     * of the linkToNative parsing failure of Quarkus issue 55594.
+     */
+    static final List<Class<?>> RUNTIME_INITIALIZED = List.of(LibC.class, LinuxAio.class);
 }
