@@ -65,6 +65,7 @@ public interface AioContext extends AutoCloseable {
         private Duration shutdownTimeout = Duration.ofSeconds(10);
         private Executor pollerExecutor;
         private Executor completionExecutor;
+        private CloseableArenaBuffers closeableArenaBuffers = CloseableArenaBuffers.COPY;
 
         Builder() {
         }
@@ -107,6 +108,12 @@ public interface AioContext extends AutoCloseable {
             return this;
         }
 
+        /** What to do with buffers from arenas their owner can close; default {@link CloseableArenaBuffers#COPY}. */
+        public Builder closeableArenaBuffers(CloseableArenaBuffers closeableArenaBuffers) {
+            this.closeableArenaBuffers = java.util.Objects.requireNonNull(closeableArenaBuffers);
+            return this;
+        }
+
         /**
          * Creates the kernel context and starts the poller.
          *
@@ -114,7 +121,8 @@ public interface AioContext extends AutoCloseable {
          * @throws AioException when {@code io_setup} fails otherwise
          */
         public AioContext build() throws AioException {
-            return AioEngine.start(queueDepth, shutdownTimeout, pollerExecutor, completionExecutor);
+            return AioEngine.start(queueDepth, shutdownTimeout, pollerExecutor, completionExecutor,
+                    closeableArenaBuffers);
         }
     }
 }

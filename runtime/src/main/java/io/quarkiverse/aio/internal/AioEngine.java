@@ -30,6 +30,7 @@ import io.quarkiverse.aio.AioContext;
 import io.quarkiverse.aio.AioException;
 import io.quarkiverse.aio.AioFile;
 import io.quarkiverse.aio.AioUnavailableException;
+import io.quarkiverse.aio.CloseableArenaBuffers;
 import io.quarkiverse.aio.internal.linux.Arch;
 import io.quarkiverse.aio.internal.linux.Errno;
 import io.quarkiverse.aio.internal.linux.LibC;
@@ -69,6 +70,7 @@ public final class AioEngine implements AioContext {
     private volatile boolean wakeArmed;
     private final Duration shutdownTimeout;
     private final Executor completionExecutor;
+    private final boolean trustCloseableArenas;
     private final Arch arch;
 
     // Native memory, from calloc so that it is freed at a known moment (teardown), not by the GC.
@@ -104,13 +106,14 @@ public final class AioEngine implements AioContext {
     private final MemorySegment batchPointers;
 
     private AioEngine(long ctx, int depth, int wakeFd, Duration shutdownTimeout, Executor completionExecutor,
-            Arch arch) throws AioException {
+            CloseableArenaBuffers closeableArenaBuffers, Arch arch) throws AioException {
         this.ctx = ctx;
         this.depth = depth;
         this.wakeSlot = depth;
         this.wakeFd = wakeFd;
         this.shutdownTimeout = shutdownTimeout;
         this.completionExecutor = completionExecutor;
+        this.trustCloseableArenas = closeableArenaBuffers == CloseableArenaBuffers.TRUST;
         this.arch = arch;
         long stateSize = LibC.callStateSize();
         this.iocbs = calloc(depth + 1, IOCB.byteSize());
@@ -146,7 +149,7 @@ public final class AioEngine implements AioContext {
 
     /** Creates the kernel context ({@code io_setup}) and starts the poller on {@code pollerExecutor}. */
     public static AioEngine start(int depth, Duration shutdownTimeout, Executor pollerExecutor,
-            Executor completionExecutor) throws AioException {
+            Executor completionExecutor, CloseableArenaBuffers closeableArenaBuffers) throws AioException {
         Arch arch = Arch.current().orElseThrow(() -> new AioUnavailableException("Linux AIO needs Linux on x86_64 or"
                 + " aarch64; this JVM runs on " + System.getProperty("os.name") + " " + System.getProperty("os.arch"),
                 0, null));
@@ -167,7 +170,8 @@ public final class AioEngine implements AioContext {
         }
         AioEngine engine;
         try {
-            engine = new AioEngine(ctx, depth, wakeFd, shutdownTimeout, completionExecutor, arch);
+            engine = new AioEngine(ctx, depth, wakeFd, shutdownTimeout, completionExecutor, closeableArenaBuffers,
+                    arch);
         } catch (AioException | RuntimeException | Error e) {
             destroyContext(ctx);
             closeDescriptor(wakeFd);
@@ -308,6 +312,11 @@ public final class AioEngine implements AioContext {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Whether the kernel may use {@code segment} itself, or must go through library memory (see the policy). */
+    boolean mayUseDirectly(MemorySegment segment) {
+        return trustCloseableArenas || !ArenaKind.of(segment).closeable;
     }
 
     void forget(EngineFile file) {

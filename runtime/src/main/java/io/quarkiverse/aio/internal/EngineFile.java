@@ -78,6 +78,18 @@ final class EngineFile implements AioFile {
         if (!readable) {
             throw new IllegalStateException("read from " + path + ", which was opened without READ");
         }
+        if (!engine.mayUseDirectly(dst)) {
+            if (ArenaKind.of(dst) == ArenaKind.CONFINED) {
+                throw new IllegalArgumentException("read into memory of a confined arena: the arena could be closed"
+                        + " while the kernel writes into it, and only its owner thread could copy the data in. Use"
+                        + " AioFile.allocate(...), an automatic or shared arena, or quarkus.aio.closeable-arena-buffers"
+                        + "=trust if you keep the arena open until the stage completes");
+            }
+            MemorySegment bounce = allocate(dst.byteSize());
+            Operation<Integer> op = new Operation<>(this, IOCB_CMD_PREAD, bounce, position);
+            op.readThrough(bounce, dst);
+            return engine.submit(op);
+        }
         return engine.submit(new Operation<>(this, IOCB_CMD_PREAD, dst, position));
     }
 
@@ -86,6 +98,10 @@ final class EngineFile implements AioFile {
         checkTransfer(src, position);
         if (!writable) {
             throw new IllegalStateException("write to " + path + ", which was opened without WRITE");
+        }
+        if (!engine.mayUseDirectly(src)) {
+            // Copied now, on the caller's thread: later the arena may be closed (or, if confined, out of reach).
+            src = allocate(src.byteSize()).copyFrom(src);
         }
         return engine.submit(new Operation<>(this, IOCB_CMD_PWRITE, src, position));
     }

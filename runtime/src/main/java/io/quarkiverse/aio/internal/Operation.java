@@ -24,7 +24,11 @@ final class Operation<T> extends CompletableFuture<T> implements Runnable {
     long result;
     /** Set instead of {@link #result} when the operation never reached the kernel. */
     Throwable failure;
+    /** For a read through library memory: the caller's buffer, filled from {@link #bounce} on completion. */
+    private MemorySegment copyOutTo;
+    private MemorySegment bounce;
 
+    /** @param buffer the memory the kernel reads or writes: the caller's, or library memory (see readThrough) */
     Operation(EngineFile file, short opcode, MemorySegment buffer, long position) {
         this.file = file;
         this.opcode = opcode;
@@ -34,10 +38,27 @@ final class Operation<T> extends CompletableFuture<T> implements Runnable {
         this.position = position;
     }
 
+    /** Makes this read land in {@code bounce} (library memory) and be copied into {@code target} on completion. */
+    void readThrough(MemorySegment bounce, MemorySegment target) {
+        this.bounce = bounce;
+        this.copyOutTo = target;
+    }
+
     /** Completes the stage from {@link #result}; runs on the completion executor or the poller. */
     @Override
     @SuppressWarnings("unchecked")
     public void run() {
+        if (copyOutTo != null && failure == null && result > 0) {
+            try {
+                MemorySegment.copy(bounce, 0, copyOutTo, 0, result);
+            } catch (IllegalStateException closed) {
+                failure = new AioClosedException(describe() + " completed, but the arena of its buffer was closed"
+                        + " before the data could be copied into it; the data was discarded and no memory was"
+                        + " corrupted (see CloseableArenaBuffers)");
+            }
+        }
+        copyOutTo = null;
+        bounce = null;
         if (failure != null) {
             completeExceptionally(failure);
         } else if (result < 0) {

@@ -2,6 +2,7 @@ package io.quarkiverse.aio.runtime;
 
 import java.time.Duration;
 
+import io.quarkiverse.aio.CloseableArenaBuffers;
 import io.quarkus.runtime.annotations.ConfigPhase;
 import io.quarkus.runtime.annotations.ConfigRoot;
 import io.smallrye.config.ConfigMapping;
@@ -30,6 +31,16 @@ public interface AioConfig {
      */
     @WithDefault("10s")
     Duration shutdownTimeout();
+
+    /**
+     * What to do with buffers from arenas their owner can close ({@code Arena.ofConfined()}, {@code Arena.ofShared()}):
+     * {@code copy} keeps the kernel away from them (writes are copied at submission, reads land in library memory and
+     * are copied on completion, reads into confined arenas are refused); {@code trust} lets the kernel use them
+     * directly, on the caller's promise to keep the arena open until the stage completes. Buffers from
+     * {@code AioFile.allocate} and automatic arenas are always used directly and safely.
+     */
+    @WithDefault("copy")
+    CloseableArenaBuffers closeableArenaBuffers();
 
     /** Where completions are dispatched. */
     enum CompletionDispatch {

@@ -25,6 +25,7 @@ public class AioContextProducer {
         return AioContext.builder()
                 .queueDepth(config.queueDepth())
                 .shutdownTimeout(config.shutdownTimeout())
+                .closeableArenaBuffers(config.closeableArenaBuffers())
                 .pollerExecutor(managedExecutor)
                 .completionExecutor(config.completionDispatch() == AioConfig.CompletionDispatch.EXECUTOR
                         ? managedExecutor

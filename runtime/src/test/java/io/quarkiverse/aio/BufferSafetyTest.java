@@ -1,0 +1,138 @@
+package io.quarkiverse.aio;
+
+import static io.quarkiverse.aio.TestFiles.await;
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The buffer rule: the kernel never writes into memory that its owner can free before the operation completes.
+ * Library and automatic-arena memory is kept reachable; closeable arenas go through library memory (COPY).
+ */
+class BufferSafetyTest {
+
+    static Path dir;
+    static ExecutorService completions;
+    static AioContext aio;
+    static AioFile file;
+    static final int SIZE = 1 << 20;
+
+    @BeforeAll
+    static void start() throws Throwable {
+        dir = TestFiles.directory(BufferSafetyTest.class);
+        byte[] data = new byte[SIZE];
+        java.util.Arrays.fill(data, (byte) 0x5A);
+        Files.write(dir.resolve("data.bin"), data);
+        completions = Executors.newSingleThreadExecutor();
+        aio = AioContext.builder().queueDepth(8).completionExecutor(completions).build();
+        file = aio.open(dir.resolve("data.bin"), StandardOpenOption.READ, StandardOpenOption.WRITE,
+                AioOpenOption.DIRECT);
+    }
+
+    @AfterAll
+    static void stop() {
+        file.close();
+        aio.close();
+        completions.shutdownNow();
+    }
+
+    /** Blocks the completion executor until the returned latch is released. */
+    static CountDownLatch holdCompletions() {
+        CountDownLatch release = new CountDownLatch(1);
+        completions.execute(() -> {
+            try {
+                release.await(TestFiles.TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        return release;
+    }
+
+    @Test
+    void sharedArenaClosedDuringAReadFailsTheStageAndCorruptsNothing() throws Exception {
+        CountDownLatch release = holdCompletions();
+        Arena arena = Arena.ofShared();
+        MemorySegment buffer = arena.allocate(SIZE, 4096);
+        CompletionStage<Integer> read = file.read(buffer, 0);
+        arena.close(); // the owner frees the memory while the read may still be in the kernel
+        release.countDown();
+        Throwable failure = TestFiles.failure(read);
+        assertInstanceOf(AioClosedException.class, failure);
+        assertTrue(failure.getMessage().contains("arena"), failure.getMessage());
+    }
+
+    @Test
+    void sharedArenaKeptOpenReceivesTheData() throws Throwable {
+        try (Arena arena = Arena.ofShared()) {
+            MemorySegment buffer = arena.allocate(SIZE, 4096);
+            assertEquals(SIZE, await(file.read(buffer, 0)));
+            assertEquals((byte) 0x5A, buffer.get(ValueLayout.JAVA_BYTE, SIZE - 1));
+        }
+    }
+
+    @Test
+    void confinedArenaWriteIsCopiedAtOnceSoClosingItEarlyIsHarmless() throws Throwable {
+        Path path = dir.resolve("confined-write.bin");
+        CompletionStage<Integer> write;
+        try (AioFile out = aio.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE, AioOpenOption.DIRECT)) {
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment buffer = arena.allocate(8192, 4096);
+                buffer.fill((byte) 3);
+                write = out.write(buffer, 0);
+            } // closed before the write completes
+            assertEquals(8192, await(write));
+        }
+        byte[] written = Files.readAllBytes(path);
+        assertEquals(8192, written.length);
+        assertEquals(3, written[8191]);
+    }
+
+    @Test
+    void confinedArenaReadIsRefusedWithTheReason() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment buffer = arena.allocate(4096, 4096);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> file.read(buffer, 0));
+            assertTrue(e.getMessage().contains("confined arena"), e.getMessage());
+        }
+    }
+
+    @Test
+    void trustModeLetsTheKernelUseAConfinedArenaKeptOpen() throws Throwable {
+        try (AioContext trusting = AioContext.builder().queueDepth(4)
+                .closeableArenaBuffers(CloseableArenaBuffers.TRUST).build();
+                AioFile in = trusting.open(dir.resolve("data.bin"), AioOpenOption.DIRECT);
+                Arena arena = Arena.ofConfined()) {
+            MemorySegment buffer = arena.allocate(4096, 4096);
+            assertEquals(4096, await(in.read(buffer, 0)));
+            assertEquals((byte) 0x5A, buffer.get(ValueLayout.JAVA_BYTE, 0));
+        }
+    }
+
+    @Test
+    void libraryMemoryDroppedByTheCallerStaysAliveUntilCompletion() throws Throwable {
+        // The only reference to the buffer is the library's: GC pressure must not free it under the kernel.
+        CompletionStage<Integer>[] reads = new CompletionStage[64];
+        for (int i = 0; i < reads.length; i++) {
+            reads[i] = file.read(file.allocate(SIZE), 0);
+        }
+        System.gc();
+        for (CompletionStage<Integer> read : reads) {
+            assertEquals(SIZE, await(read));
+        }
+    }
+}
