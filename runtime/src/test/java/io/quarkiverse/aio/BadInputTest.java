@@ -194,10 +194,9 @@ class BadInputTest {
         Files.write(path, new byte[1]);
         path.toFile().setReadable(false, false);
         path.toFile().setWritable(false, false);
-        // root bypasses file permissions, so this is checked only where they apply
-        if (!Files.isWritable(path)) {
-            refused(AccessDeniedException.class, "no-permission.bin", () -> aio.open(path, StandardOpenOption.WRITE));
-        }
+        org.junit.jupiter.api.Assumptions.assumeFalse(Files.isWritable(path),
+                "file permissions do not apply to this user (root)");
+        refused(AccessDeniedException.class, "no-permission.bin", () -> aio.open(path, StandardOpenOption.WRITE));
     }
 
     /**
@@ -239,5 +238,109 @@ class BadInputTest {
                 () -> AioContext.builder().queueDepth((int) max + 1).build());
         assertEquals("EAGAIN", e.errnoName());
         assertTrue(e.getMessage().contains("quarkus.aio.queue-depth"), e.getMessage());
+    }
+    @Test
+    void pathOfAnotherFileSystem() throws Exception {
+        Path zip = dir.resolve("fs.zip");
+        Files.deleteIfExists(zip);
+        try (var zipfs = java.nio.file.FileSystems.newFileSystem(zip, java.util.Map.of("create", "true"))) {
+            refused(IllegalArgumentException.class, "default file system", () -> aio.open(zipfs.getPath("/x")));
+        }
+    }
+
+    @Test
+    void nullArguments() {
+        assertThrows(NullPointerException.class, () -> direct.read(null, 0));
+        assertThrows(NullPointerException.class, () -> aio.open(null));
+        assertThrows(NullPointerException.class, () -> aio.open(dir.resolve("direct.bin"), (java.nio.file.OpenOption) null));
+    }
+
+    @Test
+    void negativeTruncate() {
+        refused(IllegalArgumentException.class, "negative size", () -> direct.truncate(-1));
+    }
+
+    @Test
+    void truncateOfFileOpenedForReading() throws Exception {
+        try (AioFile file = aio.open(dir.resolve("direct.bin"))) {
+            refused(IllegalStateException.class, "without WRITE", () -> file.truncate(0));
+        }
+    }
+
+    @Test
+    void fsyncOfClosedFile() throws Exception {
+        AioFile file = aio.open(dir.resolve("direct.bin"), StandardOpenOption.WRITE);
+        file.close();
+        assertInstanceOf(AioClosedException.class, TestFiles.failure(file.fsync()));
+    }
+
+    @Test
+    void missingDirectory() {
+        refused(NoSuchFileException.class, "no-such-dir", () -> aio.open(dir.resolve("no-such-dir/f"),
+                StandardOpenOption.CREATE, StandardOpenOption.WRITE));
+    }
+
+    @Test
+    void createWithoutWriteIsIgnoredAsFileChannelDoes() {
+        refused(NoSuchFileException.class, "created-read-only", () -> aio.open(dir.resolve("created-read-only"),
+                StandardOpenOption.CREATE, StandardOpenOption.READ));
+    }
+
+    @Test
+    void nameTooLong() {
+        AioException e = refused(AioException.class, "ENAMETOOLONG", () -> aio.open(dir.resolve("n".repeat(300)),
+                StandardOpenOption.CREATE, StandardOpenOption.WRITE));
+        assertEquals("open", e.call());
+    }
+
+    @Test
+    void characterDevice() {
+        refused(AioException.class, "not a regular file", () -> aio.open(Path.of("/dev/null"),
+                StandardOpenOption.READ, StandardOpenOption.WRITE));
+    }
+
+    @Test
+    void namedPipe() throws Exception {
+        Path fifo = dir.resolve("fifo");
+        Files.deleteIfExists(fifo);
+        Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
+        assertTrue(mkfifo.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) && mkfifo.exitValue() == 0, "mkfifo");
+        // READ and WRITE: a FIFO opened for reading alone would block until a writer came.
+        refused(AioException.class, "not a regular file", () -> aio.open(fifo, StandardOpenOption.READ,
+                StandardOpenOption.WRITE));
+    }
+
+    @Test
+    void writeBeyondTheLargestFileSizeIsAKernelErrorWithErrno() throws Exception {
+        Throwable e = TestFiles.failure(direct.write(direct.allocate(4096), 1L << 60));
+        AioException aio = assertInstanceOf(AioException.class, e);
+        assertTrue(aio.errnoName().equals("EFBIG") || aio.errnoName().equals("EINVAL"), aio.getMessage());
+        assertTrue(aio.getMessage().contains("position " + (1L << 60)), aio.getMessage());
+    }
+
+    @Test
+    void zeroLengthTransfersAreNoOps() throws Throwable {
+        assertEquals(0, await(direct.read(direct.allocate(0), 0)));
+        assertEquals(0, await(direct.write(direct.allocate(0), 4096)));
+    }
+
+    @Test
+    void negativeAllocation() {
+        assertThrows(IllegalArgumentException.class, () -> direct.allocate(-1));
+        assertThrows(IllegalArgumentException.class, () -> aio.allocate(-1));
+    }
+
+    @Test
+    void queueDepthOutOfRange() {
+        refused(IllegalArgumentException.class, "queueDepth", () -> AioContext.builder().queueDepth(0));
+        refused(IllegalArgumentException.class, "queueDepth",
+                () -> AioContext.builder().queueDepth(AioContext.Builder.MAX_QUEUE_DEPTH + 1));
+    }
+
+    @Test
+    void misalignedSliceOfAnAlignedBuffer() {
+        MemorySegment buf = direct.allocate(3 * 4096);
+        long offset = Math.max(1, direct.memoryAlignment() / 2);
+        refused(AioAlignmentException.class, "address", () -> direct.write(buf.asSlice(offset, 4096), 0));
     }
 }
