@@ -38,11 +38,17 @@ public final class TestFiles {
     }
 
     /** Waits for a stage, with the suite's timeout; rethrows its failure cause. */
-    public static <T> T await(CompletionStage<T> stage) throws Throwable {
+    public static <T> T await(CompletionStage<T> stage) throws Exception {
         try {
             return stage.toCompletableFuture().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
-            throw e.getCause();
+            if (e.getCause() instanceof Exception cause) {
+                throw cause;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw e;
         } catch (TimeoutException e) {
             throw new AssertionError("stage did not complete within " + TIMEOUT_SECONDS + " s", e);
         }
