@@ -113,12 +113,20 @@ class CloseTest {
         assertInstanceOf(AioClosedException.class, TestFiles.failure(file.write(aio.allocate(10), 0)));
     }
 
+    /**
+     * 1000 create/use/close cycles: fs.aio-nr back to its baseline, descriptors flat, and the C heap flat (the
+     * contexts' slabs come from calloc; a depth of 1024 makes each about 120 KiB, so a leak would show as ~100 MiB).
+     */
     @Test
-    void thousandContextsLeaveNoKernelContextNorDescriptorBehind() throws Throwable {
+    void thousandContextsLeaveNoKernelContextDescriptorNorMemoryBehind() throws Throwable {
         long aioNrBefore = aioNr();
         long fdsBefore = openDescriptors();
+        long heapAfterWarmUp = 0;
         for (int i = 0; i < 1000; i++) {
-            AioContext aio = AioContext.builder().queueDepth(4).build();
+            if (i == 100) {
+                heapAfterWarmUp = mallocInUse();
+            }
+            AioContext aio = AioContext.builder().queueDepth(1024).build();
             AioFile file = aio.open(dir.resolve("cycle.bin"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             await(file.write(aio.allocate(8), 0));
             if (i % 2 == 0) {
@@ -126,8 +134,28 @@ class CloseTest {
             }
             aio.close();
         }
+        long heapGrowth = mallocInUse() - heapAfterWarmUp;
+        System.out.printf("1000 contexts: fs.aio-nr %d -> %d, descriptors %d -> %d, C heap +%d KiB after warm-up%n",
+                aioNrBefore, aioNr(), fdsBefore, openDescriptors(), heapGrowth / 1024);
         assertEquals(aioNrBefore, aioNr(), "fs.aio-nr back to its baseline");
         assertTrue(openDescriptors() <= fdsBefore + 2, "descriptors: before " + fdsBefore + ", after " + openDescriptors());
+        assertTrue(heapGrowth < 16 << 20, "the C heap grew by " + heapGrowth + " bytes over 900 contexts");
+    }
+
+    /** Bytes in use in glibc's heap: mallinfo2's uordblks (small chunks) plus hblkhd (mmapped chunks). */
+    static long mallocInUse() throws Throwable {
+        java.lang.foreign.Linker linker = java.lang.foreign.Linker.nativeLinker();
+        java.lang.foreign.StructLayout mallinfo2 = java.lang.foreign.MemoryLayout.structLayout(
+                java.util.Collections.nCopies(10, java.lang.foreign.ValueLayout.JAVA_LONG)
+                        .toArray(java.lang.foreign.MemoryLayout[]::new));
+        java.lang.invoke.MethodHandle call = linker.downcallHandle(linker.defaultLookup().find("mallinfo2").orElseThrow(),
+                java.lang.foreign.FunctionDescriptor.of(mallinfo2));
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            java.lang.foreign.MemorySegment info = (java.lang.foreign.MemorySegment) call
+                    .invokeExact((java.lang.foreign.SegmentAllocator) arena);
+            return info.getAtIndex(java.lang.foreign.ValueLayout.JAVA_LONG, 7) // uordblks
+                    + info.getAtIndex(java.lang.foreign.ValueLayout.JAVA_LONG, 4); // hblkhd
+        }
     }
 
     @Test
