@@ -80,10 +80,10 @@ public interface AioContext extends AutoCloseable {
             return this;
         }
 
-        /** How long {@link AioContext#close()} waits for operations in flight; default 10 s. */
+        /** How long {@link AioContext#close()} waits for operations in flight (0 to 1 day); default 10 s. */
         public Builder shutdownTimeout(Duration shutdownTimeout) {
-            if (shutdownTimeout.isNegative()) {
-                throw new IllegalArgumentException("shutdownTimeout must not be negative");
+            if (shutdownTimeout.isNegative() || shutdownTimeout.compareTo(Duration.ofDays(1)) > 0) {
+                throw new IllegalArgumentException("shutdownTimeout must be between 0 and 1 day, was " + shutdownTimeout);
             }
             this.shutdownTimeout = shutdownTimeout;
             return this;

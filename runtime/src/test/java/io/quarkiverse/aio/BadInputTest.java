@@ -305,7 +305,8 @@ class BadInputTest {
         Files.deleteIfExists(fifo);
         Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
         assertTrue(mkfifo.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) && mkfifo.exitValue() == 0, "mkfifo");
-        // READ and WRITE: a FIFO opened for reading alone would block until a writer came.
+        // Opened for reading alone, open(2) would block until a writer came: the type is checked first.
+        refused(AioException.class, "not a regular file", () -> aio.open(fifo));
         refused(AioException.class, "not a regular file", () -> aio.open(fifo, StandardOpenOption.READ,
                 StandardOpenOption.WRITE));
     }

@@ -18,9 +18,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.locks.ReentrantLock;
 
 import org.jboss.logging.Logger;
@@ -97,6 +97,11 @@ public final class AioEngine implements AioContext {
     private final AtomicInteger pollerPhase = new AtomicInteger(POLLER_NOT_STARTED);
     private final CountDownLatch terminated = new CountDownLatch(1);
     private volatile Thread pollerThread;
+    private volatile Thread teardownThread;
+    /** Operations submitted (or being submitted) and not yet reaped: the kernel will complete them. */
+    private final AtomicInteger inKernel = new AtomicInteger();
+    /** Per slot, how many parties still hold it (see {@link #letGo}). */
+    private final AtomicIntegerArray slotHolds;
     private final Set<EngineFile> openFiles = ConcurrentHashMap.newKeySet();
     /** Poller-owned scratch: operations reaped in one io_getevents call. */
     private final Operation<?>[] reaped;
@@ -137,6 +142,7 @@ public final class AioEngine implements AioContext {
         }
         this.pollerCallState = callStates.asSlice(depth * stateSize, stateSize);
         this.slots = new Operation<?>[depth];
+        this.slotHolds = new AtomicIntegerArray(depth);
         this.reaped = new Operation<?>[depth];
         this.batch = new Operation<?>[depth];
         this.batchSlots = new int[depth];
@@ -182,9 +188,9 @@ public final class AioEngine implements AioContext {
                 : task -> Thread.ofPlatform().name("aio-poller").daemon(true).start(task);
         try {
             executor.execute(engine::poll);
-        } catch (RejectedExecutionException e) {
-            engine.close();
-            throw new AioException("the poller executor refused the completion poller: " + e.getMessage(), 0, null);
+        } catch (Throwable e) {
+            engine.close(); // the poller never started: close() tears down on this thread
+            throw new AioException("the poller executor could not run the completion poller: " + e, 0, null);
         }
         return engine;
     }
@@ -325,6 +331,9 @@ public final class AioEngine implements AioContext {
 
     // -------------------------------------------------------------------------------------------- submission
 
+    /** What {@link #submitInSlot} did with an operation. */
+    private static final int IN_KERNEL = 0, REQUEUED = 1, SLOT_FREED = 2;
+
     <T> Operation<T> submit(Operation<T> op) {
         if (!op.file.acquire()) {
             op.failClosed(op.file.path() + " is closed");
@@ -336,8 +345,7 @@ public final class AioEngine implements AioContext {
             if (state != OPEN) {
                 slot = -1;
             } else if (freeCount > 0 && pending.isEmpty()) {
-                slot = freeSlots[--freeCount];
-                slots[slot] = op;
+                slot = takeSlot(op, 2); // held by the completion and by this thread until io_submit returns
             } else {
                 pending.addLast(op);
                 return op;
@@ -350,13 +358,39 @@ public final class AioEngine implements AioContext {
             op.failClosed("the AIO context is closed");
             return op;
         }
-        if (!submitInSlot(slot, op)) {
+        if (submitInSlot(slot, op) == SLOT_FREED) {
             submitPending();
         }
         return op;
     }
 
-    /** Moves queued operations into free slots; runs on the poller, or on a caller that freed a slot. */
+    /** Gives a free slot to {@code op}, to be released after {@code holders} let go of it. Under the lock. */
+    private int takeSlot(Operation<?> op, int holders) {
+        int slot = freeSlots[--freeCount];
+        slots[slot] = op;
+        slotHolds.set(slot, holders);
+        return slot;
+    }
+
+    /**
+     * One holder of a slot lets go; the last one returns it to the free list. A slot filled on a caller thread has
+     * two holders, the completion and the caller until its io_submit returns: the slot's errno cell must not pass to
+     * another thread while the downcall that captures errno into it is still running.
+     */
+    private boolean letGo(int slot) {
+        if (slotHolds.decrementAndGet(slot) != 0) {
+            return false;
+        }
+        lock.lock();
+        try {
+            freeSlots[freeCount++] = slot;
+        } finally {
+            lock.unlock();
+        }
+        return true;
+    }
+
+    /** Moves queued operations into free slots, one io_submit each; runs on a caller that freed a slot. */
     private void submitPending() {
         for (;;) {
             Operation<?> op;
@@ -367,12 +401,13 @@ public final class AioEngine implements AioContext {
                     return;
                 }
                 op = pending.pollFirst();
-                slot = freeSlots[--freeCount];
-                slots[slot] = op;
+                slot = takeSlot(op, 2);
             } finally {
                 lock.unlock();
             }
-            submitInSlot(slot, op);
+            if (submitInSlot(slot, op) == REQUEUED) {
+                return; // the kernel is short of room: the poller retries after its next completion
+            }
         }
     }
 
@@ -387,24 +422,24 @@ public final class AioEngine implements AioContext {
             try {
                 count = state == OPEN ? Math.min(freeCount, pending.size()) : 0;
                 for (int i = 0; i < count; i++) {
-                    int slot = freeSlots[--freeCount];
                     Operation<?> op = pending.pollFirst();
-                    slots[slot] = op;
                     batch[i] = op;
-                    batchSlots[i] = slot;
+                    batchSlots[i] = takeSlot(op, 1); // the poller submits and reaps: one holder
                 }
             } finally {
                 lock.unlock();
             }
-            if (count == 0) {
+            if (count == 0 || !submitBatch(count)) {
                 return;
             }
-            submitBatch(count);
         }
     }
 
-    private void submitBatch(int count) {
+    /** Submits {@code batch[0..count)}; false when the kernel was short of room and the rest went back to the queue. */
+    private boolean submitBatch(int count) {
         int submitted = 0;
+        boolean requeued = false;
+        inKernel.addAndGet(count);
         if (syscallGate.enter()) {
             try {
                 for (int i = 0; i < count; i++) {
@@ -423,15 +458,19 @@ public final class AioEngine implements AioContext {
                         continue;
                     }
                     if (errno == Errno.EAGAIN && requeueBatchTail(submitted, count)) {
+                        requeued = true;
                         break;
                     }
                     // The kernel refused the first remaining iocb: fail that one, go on with the others.
+                    inKernel.decrementAndGet();
                     batch[submitted].failure = Failures.submit(batch[submitted], errno);
                     submitted++;
                 }
             } finally {
                 syscallGate.exit();
             }
+        } else {
+            inKernel.addAndGet(-count);
         }
         for (int i = 0; i < count; i++) {
             Operation<?> op = batch[i];
@@ -440,16 +479,17 @@ public final class AioEngine implements AioContext {
                 finishUnsubmitted(batchSlots[i], op); // refused, or never submitted because the context is closing
             }
         }
+        return !requeued;
     }
 
     /** EAGAIN in a batch: put its unsubmitted tail back in front of the queue, in order, if anything is in flight. */
     private boolean requeueBatchTail(int from, int count) {
         lock.lock();
         try {
-            int tail = count - from;
-            if (state != OPEN || depth - freeCount - tail < 1) {
+            if (state != OPEN || inKernel.get() - (count - from) < 1) {
                 return false;
             }
+            inKernel.addAndGet(-(count - from));
             for (int i = count - 1; i >= from; i--) {
                 slots[batchSlots[i]] = null;
                 freeSlots[freeCount++] = batchSlots[i];
@@ -462,36 +502,36 @@ public final class AioEngine implements AioContext {
         }
     }
 
-    /**
-     * Submits the operation that owns {@code slot}. Returns true when it is in the kernel or queued again; false
-     * when it failed and its slot was freed (the caller may then submit queued work into it).
-     */
-    private boolean submitInSlot(int slot, Operation<?> op) {
+    /** Submits the operation that owns {@code slot}, on the caller's thread. */
+    private int submitInSlot(int slot, Operation<?> op) {
         if (!syscallGate.enter()) {
             finishUnsubmitted(slot, op);
-            return false;
+            return SLOT_FREED;
         }
         long submitted;
         int errno = 0;
+        inKernel.incrementAndGet();
         try {
             writeIocb(slot, op);
             MemorySegment callState = slotCallState[slot];
-            submitted = LinuxAio.ioSubmit(callState, ctx, 1, iocbPointers.address() + slot * ADDRESS.byteSize());
-            if (submitted < 0) {
-                errno = LibC.errno(callState);
-            }
+            long pointer = iocbPointers.address() + slot * ADDRESS.byteSize();
+            do {
+                submitted = LinuxAio.ioSubmit(callState, ctx, 1, pointer);
+                errno = submitted < 0 ? LibC.errno(callState) : 0;
+            } while (errno == Errno.EINTR);
         } finally {
             syscallGate.exit();
         }
         if (submitted == 1) {
-            return true;
+            return letGo(slot) ? SLOT_FREED : IN_KERNEL; // freed: the poller had already reaped it
         }
         if (errno == Errno.EAGAIN && requeue(slot, op)) {
-            return true;
+            return REQUEUED;
         }
+        inKernel.decrementAndGet();
         op.failure = Failures.submit(op, errno == 0 ? Errno.EAGAIN : errno);
         finishUnsubmitted(slot, op);
-        return false;
+        return SLOT_FREED;
     }
 
     private void writeIocb(int slot, Operation<?> op) {
@@ -513,15 +553,17 @@ public final class AioEngine implements AioContext {
 
     /**
      * io_submit answered EAGAIN: the kernel is short of request slots for a moment. Queue the operation again in
-     * front when something else is in flight, whose completion will make the poller retry it.
+     * front when something else is in the kernel, whose completion will make the poller retry it.
      */
     private boolean requeue(int slot, Operation<?> op) {
         lock.lock();
         try {
-            if (state != OPEN || slots[slot] != op || depth - freeCount < 2) {
+            if (state != OPEN || slots[slot] != op || inKernel.get() < 2) {
                 return false;
             }
+            inKernel.decrementAndGet();
             slots[slot] = null;
+            slotHolds.set(slot, 0);
             freeSlots[freeCount++] = slot;
             pending.addFirst(op);
             return true;
@@ -541,6 +583,7 @@ public final class AioEngine implements AioContext {
                 return; // the teardown already failed it
             }
             slots[slot] = null;
+            slotHolds.set(slot, 0);
             freeSlots[freeCount++] = slot;
         } finally {
             lock.unlock();
@@ -588,8 +631,9 @@ public final class AioEngine implements AioContext {
             }
             if (n > 0) {
                 reap((int) n);
-                submitPendingInBatches();
             }
+            // Also after an idle timeout: a safety net should an operation ever wait with nothing in the kernel.
+            submitPendingInBatches();
         }
     }
 
@@ -603,12 +647,16 @@ public final class AioEngine implements AioContext {
                 if (slot == wakeSlot) {
                     continue; // close() woke us: the loop looks at the state next
                 }
-                Operation<?> op = slots[slot];
+                Operation<?> op = slot >= 0 && slot < depth ? slots[slot] : null;
                 if (op == null) {
-                    throw new IllegalStateException("completion for free slot " + slot); // a bug, never the kernel
+                    LOG.errorf("Ignored a completion for slot %d, which holds no operation (a bug)", slot);
+                    continue;
                 }
                 slots[slot] = null;
-                freeSlots[freeCount++] = slot;
+                inKernel.decrementAndGet();
+                if (slotHolds.decrementAndGet(slot) == 0) {
+                    freeSlots[freeCount++] = slot;
+                }
                 op.result = events.get(JAVA_LONG, base + EVENT_RES);
                 reaped[count++] = op;
             }
@@ -631,8 +679,8 @@ public final class AioEngine implements AioContext {
         }
         try {
             completionExecutor.execute(op);
-        } catch (RejectedExecutionException e) {
-            op.run(); // the executor is shutting down: completing here beats never completing
+        } catch (Throwable e) {
+            op.run(); // the executor is shutting down (or broken): completing here beats never completing
         }
     }
 
@@ -664,8 +712,8 @@ public final class AioEngine implements AioContext {
         } else {
             wakePoller();
         }
-        if (Thread.currentThread() == pollerThread) {
-            return; // called from a completion on the poller: it tears down when this returns
+        if (Thread.currentThread() == pollerThread || Thread.currentThread() == teardownThread) {
+            return; // called from a completion during the poll loop or the teardown: they finish without waiting
         }
         try {
             if (!terminated.await(shutdownTimeout.toMillis() + 5_000, TimeUnit.MILLISECONDS)) {
@@ -679,16 +727,23 @@ public final class AioEngine implements AioContext {
 
     /** Runs once, on the poller thread after its loop (or on the closer when the poller never started). */
     private void teardown() {
+        teardownThread = Thread.currentThread();
+        List<Operation<?>> neverSubmitted = new ArrayList<>();
         lock.lock();
         try {
             if (state == OPEN) {
                 state = CLOSING; // the poller failed on its own
-                pending.forEach(op -> op.failClosed("the AIO completion poller stopped"));
-                pending.forEach(op -> op.file.release());
+                neverSubmitted.addAll(pending);
                 pending.clear();
             }
         } finally {
             lock.unlock();
+        }
+        for (Operation<?> op : neverSubmitted) {
+            op.buffer = null;
+            op.file.release();
+            op.failure = Operation.closed(op, "the AIO completion poller stopped");
+            dispatch(op);
         }
         syscallGate.closeAndAwaitIdle();
         destroyContext(ctx); // waits for every operation still in the kernel
@@ -709,9 +764,10 @@ public final class AioEngine implements AioContext {
         for (Operation<?> op : unreaped) {
             op.buffer = null;
             op.file.release();
-            op.completeExceptionally(new AioClosedException(op.describe()
-                    + " was still in flight when the AIO context was closed after its shutdown timeout of "
-                    + shutdownTimeout + "; its outcome is unknown"));
+            op.failure = new AioClosedException(op.describe()
+                    + " had not completed when the AIO context was closed after its shutdown timeout of "
+                    + shutdownTimeout + "; it may or may not have taken effect");
+            dispatch(op);
         }
         for (EngineFile file : List.copyOf(openFiles)) {
             file.close();

@@ -19,6 +19,7 @@ final class FileOpener {
     /** Used when the kernel cannot tell (statx without STATX_DIOALIGN, before Linux 6.1): safe on common disks. */
     static final int FALLBACK_ALIGNMENT = 4096;
     private static final int S_IFBLK = 0060000;
+    private static final int S_IFLNK = 0120000;
 
     private FileOpener() {
     }
@@ -26,6 +27,7 @@ final class FileOpener {
     static EngineFile open(AioEngine engine, Path path, OpenFlags flags) throws IOException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment callState = LibC.allocateCallState(arena);
+            refuseSpecialFiles(path, flags, arena, callState);
             int fd = LibC.open(callState, arena.allocateFrom(path.toString()), flags.flags(), DEFAULT_CREATE_MODE);
             if (fd < 0) {
                 throw Failures.open(path, LibC.errno(callState), flags.direct());
@@ -39,14 +41,23 @@ final class FileOpener {
         }
     }
 
-    private static EngineFile describe(AioEngine engine, Path path, int fd, OpenFlags flags, Arena arena,
-            MemorySegment callState) throws IOException {
+    /**
+     * Looks at the type before opening: open(2) itself blocks on a FIFO until the other end is opened. (The type is
+     * checked again on the descriptor, which is what counts; this only avoids the hang.)
+     */
+    private static void refuseSpecialFiles(Path path, OpenFlags flags, Arena arena, MemorySegment callState)
+            throws AioException {
         MemorySegment stx = arena.allocate(STATX_SIZE_BYTES, 8);
-        if (LibC.statx(callState, fd, arena.allocateFrom(""), AT_EMPTY_PATH, STATX_TYPE | STATX_MODE | STATX_DIOALIGN,
-                stx) < 0) {
-            throw Failures.fileCall("statx", path, LibC.errno(callState));
-        }
-        int type = stx.get(JAVA_SHORT, STX_MODE) & S_IFMT;
+        if (LibC.statx(callState, AT_FDCWD, arena.allocateFrom(path.toString()),
+                flags.noFollow() ? AT_SYMLINK_NOFOLLOW : 0, STATX_TYPE, stx) == 0) {
+            int type = stx.get(JAVA_SHORT, STX_MODE) & S_IFMT;
+            if (type != S_IFLNK) { // a link with NOFOLLOW_LINKS: open(2) refuses it with ELOOP
+                checkType(path, type);
+            }
+        } // else: let open(2) report the problem, with the exception types users expect
+    }
+
+    private static void checkType(Path path, int type) throws AioException {
         if (type == S_IFDIR) {
             throw new AioException(path + " is a directory: AIO reads and writes need a regular file or a block device",
                     Errno.EISDIR, "open");
@@ -55,6 +66,16 @@ final class FileOpener {
             throw new AioException(path + " is not a regular file or a block device: Linux AIO would block in"
                     + " io_submit on it", Errno.EINVAL, "open");
         }
+    }
+
+    private static EngineFile describe(AioEngine engine, Path path, int fd, OpenFlags flags, Arena arena,
+            MemorySegment callState) throws IOException {
+        MemorySegment stx = arena.allocate(STATX_SIZE_BYTES, 8);
+        if (LibC.statx(callState, fd, arena.allocateFrom(""), AT_EMPTY_PATH, STATX_TYPE | STATX_MODE | STATX_DIOALIGN,
+                stx) < 0) {
+            throw Failures.fileCall("statx", path, LibC.errno(callState));
+        }
+        checkType(path, stx.get(JAVA_SHORT, STX_MODE) & S_IFMT);
         int memoryAlignment = FALLBACK_ALIGNMENT;
         int offsetAlignment = FALLBACK_ALIGNMENT;
         if ((stx.get(JAVA_INT, STX_MASK) & STATX_DIOALIGN) != 0) {

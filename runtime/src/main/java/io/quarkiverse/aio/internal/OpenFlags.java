@@ -14,7 +14,7 @@ import io.quarkiverse.aio.internal.linux.Arch;
  * Translates Java open options into {@code open(2)} flags, the way {@code FileChannel.open} interprets them: without
  * READ or WRITE a file is opened for reading, and CREATE, CREATE_NEW and TRUNCATE_EXISTING only count for writing.
  */
-record OpenFlags(int flags, boolean readable, boolean writable, boolean direct) {
+record OpenFlags(int flags, boolean readable, boolean writable, boolean direct, boolean noFollow) {
 
     /** {@code com.sun.nio.file.ExtendedOpenOption.DIRECT}, matched by name: the class is JDK-internal API. */
     private static final String DIRECT = "DIRECT";
@@ -82,6 +82,6 @@ record OpenFlags(int flags, boolean readable, boolean writable, boolean direct) 
         if (noFollow) {
             flags |= arch.oNofollow;
         }
-        return new OpenFlags(flags, read, write, direct);
+        return new OpenFlags(flags, read, write, direct, noFollow);
     }
 }

@@ -88,6 +88,9 @@ public final class KernelAbi {
     public static final int STATX_SIZE = 0x200;
     public static final int STATX_DIOALIGN = 0x2000;
     public static final int AT_EMPTY_PATH = 0x1000;
+    public static final int AT_SYMLINK_NOFOLLOW = 0x100;
+    /** The dirfd meaning "relative to the working directory". */
+    public static final int AT_FDCWD = -100;
 
     // st_mode file types
     public static final int S_IFMT = 0170000;
