@@ -1,0 +1,116 @@
+package io.quarkiverse.aio.bench;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
+
+import io.quarkiverse.aio.AioContext;
+import io.quarkiverse.aio.AioFile;
+import io.quarkiverse.aio.AioOpenOption;
+
+/**
+ * The library, through its public API only: one context, completions on the poller, and each completion issuing the
+ * lane's next operation, as fio's libaio engine does from its one thread.
+ */
+final class AioLoad implements Load {
+
+    private AioContext aio;
+    private AioFile file;
+    private volatile boolean running;
+    private CountDownLatch stopped;
+
+    @Override
+    public void start(Path path, long fileSize, Job job, Recorder recorder) throws Exception {
+        aio = AioContext.builder().queueDepth(Math.max(job.queueDepth(), 32)).build(); // completions on the poller
+        file = aio.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE, AioOpenOption.DIRECT);
+        running = true;
+        stopped = new CountDownLatch(job.queueDepth());
+        AtomicLong cursor = new AtomicLong();
+        long blocks = fileSize / job.blockSize();
+        for (int i = 0; i < job.queueDepth(); i++) {
+            new Lane(job, recorder, blocks, cursor, 0x9E3779B97F4A7C15L * (i + 1)).issue();
+        }
+    }
+
+    /** One operation in flight at a time; its completion issues the next. */
+    private final class Lane implements BiConsumer<Integer, Throwable> {
+        private final Job job;
+        private final Recorder recorder;
+        private final long blocks;
+        private final AtomicLong cursor;
+        private final MemorySegment buffer;
+        private long random;
+        private long startNanos;
+        private boolean issuing;
+        private boolean completedWhileIssuing;
+
+        Lane(Job job, Recorder recorder, long blocks, AtomicLong cursor, long seed) {
+            this.job = job;
+            this.recorder = recorder;
+            this.blocks = blocks;
+            this.cursor = cursor;
+            this.random = seed;
+            this.buffer = file.allocate(job.blockSize());
+            buffer.fill((byte) 0x42);
+        }
+
+        void issue() {
+            issuing = true;
+            do {
+                completedWhileIssuing = false;
+                if (!running) {
+                    stopped.countDown();
+                    break;
+                }
+                long block;
+                if (job.random()) {
+                    random = Load.nextRandom(random);
+                    block = (random >>> 1) % blocks;
+                } else {
+                    block = cursor.getAndIncrement() % blocks;
+                }
+                startNanos = System.nanoTime();
+                long position = block * job.blockSize();
+                (job.write() ? file.write(buffer, position) : file.read(buffer, position)).whenComplete(this);
+            } while (completedWhileIssuing); // completed at once: loop here rather than recurse
+            issuing = false;
+        }
+
+        @Override
+        public void accept(Integer bytes, Throwable failure) {
+            recorder.record(System.nanoTime() - startNanos);
+            if (failure != null) {
+                failure.printStackTrace();
+                running = false;
+            }
+            if (issuing) {
+                completedWhileIssuing = true;
+            } else {
+                issue();
+            }
+        }
+    }
+
+    @Override
+    public String threads() {
+        return "1 poller";
+    }
+
+    @Override
+    public void close() throws Exception {
+        running = false;
+        if (stopped != null) {
+            stopped.await(30, TimeUnit.SECONDS);
+        }
+        if (file != null) {
+            file.close();
+        }
+        if (aio != null) {
+            aio.close();
+        }
+    }
+}

@@ -1,0 +1,25 @@
+package io.quarkiverse.aio.bench;
+
+import java.nio.file.Path;
+
+/** One engine driving one job: started, measured by the harness, then stopped. */
+interface Load extends AutoCloseable {
+
+    /** Starts {@code job.queueDepth()} (or the engine's thread count of) operations in flight, recording into {@code recorder}. */
+    void start(Path file, long fileSize, Job job, Recorder recorder) throws Exception;
+
+    /** Stops issuing, waits for what is in flight, releases everything. */
+    @Override
+    void close() throws Exception;
+
+    /** How many threads of the engine's own issue I/O (for the report). */
+    String threads();
+
+    /** A fast per-lane random block index: xorshift, no allocation. */
+    static long nextRandom(long x) {
+        x ^= x << 13;
+        x ^= x >>> 7;
+        x ^= x << 17;
+        return x;
+    }
+}
