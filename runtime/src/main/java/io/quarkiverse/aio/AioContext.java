@@ -66,6 +66,8 @@ public interface AioContext extends AutoCloseable {
         private Executor pollerExecutor;
         private Executor completionExecutor;
         private CloseableArenaBuffers closeableArenaBuffers = CloseableArenaBuffers.COPY;
+        private boolean userspaceReap = true;
+        private boolean batchPollerSubmits = true;
 
         Builder() {
         }
@@ -115,6 +117,26 @@ public interface AioContext extends AutoCloseable {
         }
 
         /**
+         * Whether the poller reads completions from the ring the kernel maps into the process, without a system call,
+         * when there are any (as fio's userspace_reap, Seastar and ActiveMQ Artemis do); io_getevents is still used to
+         * wait. Default true; false forces one io_getevents per wake-up.
+         */
+        public Builder userspaceReap(boolean userspaceReap) {
+            this.userspaceReap = userspaceReap;
+            return this;
+        }
+
+        /**
+         * Whether operations submitted from completions running on the poller (no completion executor) are gathered
+         * and submitted together, in one io_submit, once the current batch of completions has been dispatched.
+         * Default true; false submits each at once.
+         */
+        public Builder batchPollerSubmits(boolean batchPollerSubmits) {
+            this.batchPollerSubmits = batchPollerSubmits;
+            return this;
+        }
+
+        /**
          * Creates the kernel context and starts the poller.
          *
          * @throws AioUnavailableException when Linux AIO cannot be used here, with the cause and the fix
@@ -122,7 +144,7 @@ public interface AioContext extends AutoCloseable {
          */
         public AioContext build() throws AioException {
             return AioEngine.start(queueDepth, shutdownTimeout, pollerExecutor, completionExecutor,
-                    closeableArenaBuffers);
+                    closeableArenaBuffers, userspaceReap, batchPollerSubmits);
         }
     }
 }

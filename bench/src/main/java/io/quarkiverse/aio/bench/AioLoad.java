@@ -18,14 +18,32 @@ import io.quarkiverse.aio.AioOpenOption;
  */
 final class AioLoad implements Load {
 
+    private final boolean userspaceReap;
+    private final boolean batchSubmits;
     private AioContext aio;
     private AioFile file;
     private volatile boolean running;
     private CountDownLatch stopped;
 
+    /**
+     * @param userspaceReap whether completions are read from the kernel's ring without a system call when possible
+     * @param batchSubmits whether the next operations, issued from completions, go to the kernel in one io_submit
+     */
+    AioLoad(boolean userspaceReap, boolean batchSubmits) {
+        this.userspaceReap = userspaceReap;
+        this.batchSubmits = batchSubmits;
+    }
+
+    @Override
+    public long ioGeteventsCalls() {
+        return ((io.quarkiverse.aio.internal.AioEngine) aio).pollerStatistics().ioGeteventsCalls();
+    }
+
     @Override
     public void start(Path path, long fileSize, Job job, Recorder recorder) throws Exception {
-        aio = AioContext.builder().queueDepth(Math.max(job.queueDepth(), 32)).build(); // completions on the poller
+        // completions on the poller (no completion executor)
+        aio = AioContext.builder().queueDepth(Math.max(job.queueDepth(), 32)).userspaceReap(userspaceReap)
+                .batchPollerSubmits(batchSubmits).build();
         file = aio.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE, AioOpenOption.DIRECT);
         running = true;
         stopped = new CountDownLatch(job.queueDepth());
@@ -97,7 +115,7 @@ final class AioLoad implements Load {
 
     @Override
     public String threads() {
-        return "1 poller";
+        return "1 poller" + (userspaceReap ? "" : ", no ring") + (batchSubmits ? "" : ", unbatched");
     }
 
     @Override

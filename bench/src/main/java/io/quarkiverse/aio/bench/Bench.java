@@ -30,21 +30,23 @@ public final class Bench {
     static final Map<String, Supplier<Load>> ENGINES = new LinkedHashMap<>();
 
     static {
-        ENGINES.put("aio", AioLoad::new);
+        ENGINES.put("aio", () -> new AioLoad(true, true));
+        ENGINES.put("aio-syscall", () -> new AioLoad(false, true)); // completions only through io_getevents
+        ENGINES.put("aio-unbatched", () -> new AioLoad(true, false)); // one io_submit per operation
         ENGINES.put("afc", AsyncChannelLoad::new);
         ENGINES.put("fc-platform", () -> new FileChannelLoad(false));
         ENGINES.put("fc-virtual", () -> new FileChannelLoad(true));
     }
 
     record Result(String job, String engine, String threads, double iops, double p50Micros, double p99Micros,
-            double cpuMicrosPerIo, double allocBytesPerIo) {
+            double cpuMicrosPerIo, double allocBytesPerIo, double geteventsPerIo) {
 
         String line() {
             return String.format(Locale.ROOT,
                     "RESULT job=%s engine=%s threads=%s iops=%.0f p50_us=%.1f p99_us=%.1f cpu_us_per_io=%.3f"
-                            + " alloc_b_per_io=%.1f",
+                            + " alloc_b_per_io=%.1f getevents_per_io=%.3f",
                     job, engine, threads.replace(' ', '_'), iops, p50Micros, p99Micros, cpuMicrosPerIo,
-                    allocBytesPerIo);
+                    allocBytesPerIo, geteventsPerIo);
         }
     }
 
@@ -89,6 +91,7 @@ public final class Bench {
         try (load) {
             load.start(file, size, job, recorder);
             Thread.sleep((long) (warmup * 1000));
+            long getevents0 = load.ioGeteventsCalls();
             long cpu0 = os.getProcessCpuTime();
             long alloc0 = threads.getTotalThreadAllocatedBytes();
             long t0 = System.nanoTime();
@@ -98,9 +101,11 @@ public final class Bench {
             long elapsed = System.nanoTime() - t0;
             long cpu = os.getProcessCpuTime() - cpu0;
             long alloc = threads.getTotalThreadAllocatedBytes() - alloc0;
+            long getevents = load.ioGeteventsCalls() - getevents0;
             long ops = Math.max(1, recorder.operations());
             return new Result(job.name(), engine, load.threads(), ops * 1e9 / elapsed, recorder.percentile(0.5) / 1e3,
-                    recorder.percentile(0.99) / 1e3, cpu / 1e3 / ops, (double) alloc / ops);
+                    recorder.percentile(0.99) / 1e3, cpu / 1e3 / ops, (double) alloc / ops,
+                    getevents0 < 0 ? Double.NaN : (double) getevents / ops);
         }
     }
 
@@ -136,14 +141,15 @@ public final class Bench {
         for (Result r : results) {
             byRun.computeIfAbsent(r.job() + " " + r.engine(), k -> new ArrayList<>()).add(r);
         }
-        System.out.printf("%n%-20s %-12s %-14s %10s %9s %9s %12s %12s%n", "job", "engine", "threads", "IOPS",
-                "p50 us", "p99 us", "CPU us/IO", "alloc B/IO");
+        System.out.printf("%n%-20s %-12s %-20s %10s %9s %9s %10s %11s %13s%n", "job", "engine", "threads", "IOPS",
+                "p50 us", "p99 us", "CPU us/IO", "alloc B/IO", "getevents/IO");
         for (List<Result> runs : byRun.values()) {
             Result first = runs.get(0);
-            System.out.printf(Locale.ROOT, "%-20s %-12s %-14s %10.0f %9.1f %9.1f %12.3f %12.1f%n", first.job(),
-                    first.engine(), first.threads(), median(runs, Result::iops), median(runs, Result::p50Micros),
-                    median(runs, Result::p99Micros), median(runs, Result::cpuMicrosPerIo),
-                    median(runs, Result::allocBytesPerIo));
+            System.out.printf(Locale.ROOT, "%-20s %-12s %-20s %10.0f %9.1f %9.1f %10.3f %11.1f %13.3f%n",
+                    first.job(), first.engine(), first.threads(), median(runs, Result::iops),
+                    median(runs, Result::p50Micros), median(runs, Result::p99Micros),
+                    median(runs, Result::cpuMicrosPerIo), median(runs, Result::allocBytesPerIo),
+                    median(runs, Result::geteventsPerIo));
         }
     }
 

@@ -15,6 +15,11 @@ interface Load extends AutoCloseable {
     /** How many threads of the engine's own issue I/O (for the report). */
     String threads();
 
+    /** io_getevents calls made so far, or -1 when the engine makes none of its own. */
+    default long ioGeteventsCalls() {
+        return -1;
+    }
+
     /** A fast per-lane random block index: xorshift, no allocation. */
     static long nextRandom(long x) {
         x ^= x << 13;

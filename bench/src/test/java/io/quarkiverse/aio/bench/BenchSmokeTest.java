@@ -22,14 +22,14 @@ class BenchSmokeTest {
         try {
             Bench.main(new String[] { "--file", "target/bench-smoke.dat", "--size", "16m", "--warmup", "0.2",
                     "--seconds", "0.5", "--jobs", "randread-4k-qd32,randwrite-4k-qd32", "--engines",
-                    "aio,afc,fc-platform,fc-virtual" });
+                    "aio,aio-syscall,afc,fc-platform,fc-virtual" });
         } finally {
             System.setOut(out);
         }
         String output = captured.toString(StandardCharsets.UTF_8);
         System.out.print(output);
         List<String> results = output.lines().filter(l -> l.startsWith("RESULT")).toList();
-        assertEquals(8, results.size(), output);
+        assertEquals(10, results.size(), output);
         for (String line : results) {
             double iops = Double.parseDouble(line.replaceAll(".* iops=([0-9.]+) .*", "$1"));
             assertTrue(iops > 0, line);

@@ -71,6 +71,7 @@ public final class AioEngine implements AioContext {
     private final Duration shutdownTimeout;
     private final Executor completionExecutor;
     private final boolean trustCloseableArenas;
+    private final boolean batchPollerSubmits;
     private final Arch arch;
 
     // Native memory, from calloc so that it is freed at a known moment (teardown), not by the GC.
@@ -103,6 +104,10 @@ public final class AioEngine implements AioContext {
     /** Per slot, how many parties still hold it (see {@link #letGo}). */
     private final AtomicIntegerArray slotHolds;
     private final Set<EngineFile> openFiles = ConcurrentHashMap.newKeySet();
+    /** The kernel's completion ring, read without system calls; null when forced to use io_getevents only. */
+    private final CompletionRing ring;
+    /** Poller-owned counters, read racily for statistics. */
+    private long ioGeteventsCalls, ringEvents;
     /** Poller-owned scratch: operations reaped in one io_getevents call. */
     private final Operation<?>[] reaped;
     /** Poller-owned scratch: the operations, slots and iocb pointers of one batched io_submit. */
@@ -111,7 +116,8 @@ public final class AioEngine implements AioContext {
     private final MemorySegment batchPointers;
 
     private AioEngine(long ctx, int depth, int wakeFd, Duration shutdownTimeout, Executor completionExecutor,
-            CloseableArenaBuffers closeableArenaBuffers, Arch arch) throws AioException {
+            CloseableArenaBuffers closeableArenaBuffers, boolean userspaceReap, boolean batchPollerSubmits, Arch arch)
+            throws AioException {
         this.ctx = ctx;
         this.depth = depth;
         this.wakeSlot = depth;
@@ -119,6 +125,8 @@ public final class AioEngine implements AioContext {
         this.shutdownTimeout = shutdownTimeout;
         this.completionExecutor = completionExecutor;
         this.trustCloseableArenas = closeableArenaBuffers == CloseableArenaBuffers.TRUST;
+        this.ring = userspaceReap ? CompletionRing.of(ctx) : null;
+        this.batchPollerSubmits = batchPollerSubmits;
         this.arch = arch;
         long stateSize = LibC.callStateSize();
         this.iocbs = calloc(depth + 1, IOCB.byteSize());
@@ -143,7 +151,7 @@ public final class AioEngine implements AioContext {
         this.pollerCallState = callStates.asSlice(depth * stateSize, stateSize);
         this.slots = new Operation<?>[depth];
         this.slotHolds = new AtomicIntegerArray(depth);
-        this.reaped = new Operation<?>[depth];
+        this.reaped = new Operation<?>[depth + 1];
         this.batch = new Operation<?>[depth];
         this.batchSlots = new int[depth];
         this.freeSlots = new int[depth];
@@ -155,7 +163,8 @@ public final class AioEngine implements AioContext {
 
     /** Creates the kernel context ({@code io_setup}) and starts the poller on {@code pollerExecutor}. */
     public static AioEngine start(int depth, Duration shutdownTimeout, Executor pollerExecutor,
-            Executor completionExecutor, CloseableArenaBuffers closeableArenaBuffers) throws AioException {
+            Executor completionExecutor, CloseableArenaBuffers closeableArenaBuffers, boolean userspaceReap,
+            boolean batchPollerSubmits) throws AioException {
         Arch arch = Arch.current().orElseThrow(() -> new AioUnavailableException("Linux AIO needs Linux on x86_64 or"
                 + " aarch64; this JVM runs on " + System.getProperty("os.name") + " " + System.getProperty("os.arch"),
                 0, null));
@@ -177,7 +186,7 @@ public final class AioEngine implements AioContext {
         AioEngine engine;
         try {
             engine = new AioEngine(ctx, depth, wakeFd, shutdownTimeout, completionExecutor, closeableArenaBuffers,
-                    arch);
+                    userspaceReap, batchPollerSubmits, arch);
         } catch (AioException | RuntimeException | Error e) {
             destroyContext(ctx);
             closeDescriptor(wakeFd);
@@ -325,6 +334,14 @@ public final class AioEngine implements AioContext {
         return trustCloseableArenas || !ArenaKind.of(segment).closeable;
     }
 
+    /** Poller figures, for benchmarks: io_getevents calls, and completions read from the ring without one. */
+    public record PollerStatistics(long ioGeteventsCalls, long ringEvents, boolean userspaceReap) {
+    }
+
+    public PollerStatistics pollerStatistics() {
+        return new PollerStatistics(ioGeteventsCalls, ringEvents, ring != null);
+    }
+
     void forget(EngineFile file) {
         openFiles.remove(file);
     }
@@ -344,7 +361,7 @@ public final class AioEngine implements AioContext {
         try {
             if (state != OPEN) {
                 slot = -1;
-            } else if (freeCount > 0 && pending.isEmpty()) {
+            } else if (freeCount > 0 && pending.isEmpty() && !(batchPollerSubmits && onPoller())) {
                 slot = takeSlot(op, 2); // held by the completion and by this thread until io_submit returns
             } else {
                 pending.addLast(op);
@@ -362,6 +379,14 @@ public final class AioEngine implements AioContext {
             submitPending();
         }
         return op;
+    }
+
+    /**
+     * Whether this thread is the poller, running a completion: what it submits then waits until the current batch of
+     * completions is dispatched, and goes to the kernel with the others in one io_submit.
+     */
+    private boolean onPoller() {
+        return Thread.currentThread() == pollerThread;
     }
 
     /** Gives a free slot to {@code op}, to be released after {@code holders} let go of it. Under the lock. */
@@ -621,7 +646,12 @@ public final class AioEngine implements AioContext {
             if (state != OPEN && (inFlight() == 0 || System.nanoTime() - closeDeadline > 0)) {
                 return;
             }
+            if (ring != null && reapRing() > 0) {
+                submitPendingInBatches();
+                continue; // more may have arrived meanwhile: look again before sleeping in the kernel
+            }
             long n = LinuxAio.ioGetevents(pollerCallState, ctx, 1, depth + 1, events.address(), timeout.address());
+            ioGeteventsCalls++;
             if (n < 0) {
                 int errno = LibC.errno(pollerCallState);
                 if (errno == Errno.EINTR) {
@@ -630,20 +660,37 @@ public final class AioEngine implements AioContext {
                 throw new AioException("io_getevents failed: " + Failures.errnoText(errno), errno, "io_getevents");
             }
             if (n > 0) {
-                reap((int) n);
+                reap(events, 0, (int) n);
             }
             // Also after an idle timeout: a safety net should an operation ever wait with nothing in the kernel.
             submitPendingInBatches();
         }
     }
 
-    private void reap(int n) {
+    /** Reaps what the kernel's ring holds, without a system call; the number of events found. */
+    private int reapRing() {
+        int head = ring.head();
+        int tail = ring.tail();
+        int found = 0;
+        while (head != tail) {
+            int n = Math.min(tail > head ? tail - head : ring.size - head, depth + 1); // contiguous, fits `reaped`
+            reap(ring.memory, ring.eventOffset(head), n);
+            head = (head + n) % ring.size;
+            ring.consumeTo(head);
+            found += n;
+        }
+        ringEvents += found;
+        return found;
+    }
+
+    /** Completes the {@code n} events at {@code offset} of {@code array} (the syscall's buffer, or the ring). */
+    private void reap(MemorySegment array, long offset, int n) {
         int count = 0;
         lock.lock();
         try {
             for (int i = 0; i < n; i++) {
-                long base = i * IO_EVENT.byteSize();
-                int slot = (int) events.get(JAVA_LONG, base + EVENT_DATA);
+                long base = offset + i * IO_EVENT.byteSize();
+                int slot = (int) array.get(JAVA_LONG, base + EVENT_DATA);
                 if (slot == wakeSlot) {
                     continue; // close() woke us: the loop looks at the state next
                 }
@@ -657,7 +704,7 @@ public final class AioEngine implements AioContext {
                 if (slotHolds.decrementAndGet(slot) == 0) {
                     freeSlots[freeCount++] = slot;
                 }
-                op.result = events.get(JAVA_LONG, base + EVENT_RES);
+                op.result = array.get(JAVA_LONG, base + EVENT_RES);
                 reaped[count++] = op;
             }
         } finally {

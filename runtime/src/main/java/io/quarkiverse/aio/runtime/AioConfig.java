@@ -42,6 +42,14 @@ public interface AioConfig {
     @WithDefault("copy")
     CloseableArenaBuffers closeableArenaBuffers();
 
+    /**
+     * Whether the poller reads completions from the kernel's completion ring in user space, without a system call,
+     * when there are any. {@code false} forces one {@code io_getevents} call per wake-up (a switch kept because
+     * ActiveMQ Artemis met a kernel race with user-space reaping on a full ring).
+     */
+    @WithDefault("true")
+    boolean userspaceReap();
+
     /** Where completions are dispatched. */
     enum CompletionDispatch {
         /**

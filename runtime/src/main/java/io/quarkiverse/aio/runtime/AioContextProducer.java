@@ -26,6 +26,7 @@ public class AioContextProducer {
                 .queueDepth(config.queueDepth())
                 .shutdownTimeout(config.shutdownTimeout())
                 .closeableArenaBuffers(config.closeableArenaBuffers())
+                .userspaceReap(config.userspaceReap())
                 .pollerExecutor(managedExecutor)
                 .completionExecutor(config.completionDispatch() == AioConfig.CompletionDispatch.EXECUTOR
                         ? managedExecutor
