@@ -66,7 +66,7 @@ final class Operation<T> extends CompletableFuture<T> implements Runnable {
         } else if (opcode == KernelAbi.IOCB_CMD_FSYNC) {
             complete(null);
         } else {
-            complete((T) Integer.valueOf((int) result));
+            complete((T) TransferCounts.of((int) result));
         }
     }
 

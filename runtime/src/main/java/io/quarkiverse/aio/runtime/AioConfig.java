@@ -50,6 +50,14 @@ public interface AioConfig {
     @WithDefault("true")
     boolean userspaceReap();
 
+    /**
+     * With {@code completion-dispatch=poller}: whether operations submitted from completions are gathered and sent to
+     * the kernel together, in one {@code io_submit}, once the current batch of completions has been dispatched.
+     * {@code false} submits each at once.
+     */
+    @WithDefault("true")
+    boolean batchPollerSubmits();
+
     /** Where completions are dispatched. */
     enum CompletionDispatch {
         /**

@@ -27,6 +27,7 @@ public class AioContextProducer {
                 .shutdownTimeout(config.shutdownTimeout())
                 .closeableArenaBuffers(config.closeableArenaBuffers())
                 .userspaceReap(config.userspaceReap())
+                .batchPollerSubmits(config.batchPollerSubmits())
                 .pollerExecutor(managedExecutor)
                 .completionExecutor(config.completionDispatch() == AioConfig.CompletionDispatch.EXECUTOR
                         ? managedExecutor
