@@ -38,6 +38,16 @@ public interface AioContext extends AutoCloseable {
      */
     MemorySegment allocate(long byteSize);
 
+    /**
+     * Tries to cancel an operation of this context. One still waiting in the Java queue is taken out and its stage
+     * fails with {@link java.util.concurrent.CancellationException}. One already in the kernel is handed to
+     * {@code io_cancel}, which cannot cancel ordinary file reads and writes on Linux (it answers EINVAL): they run to
+     * completion, and this returns false.
+     *
+     * @return true when the operation will not take place (its stage fails with CancellationException)
+     */
+    boolean cancel(java.util.concurrent.CompletionStage<?> stage);
+
     /** The most operations this context keeps in the kernel at once. */
     int queueDepth();
 

@@ -45,8 +45,36 @@ public interface AioFile extends Closeable {
      */
     CompletionStage<Integer> write(MemorySegment src, long position);
 
+    /**
+     * Reads into several buffers, in order, from {@code position} on ({@code IOCB_CMD_PREADV}, Linux 4.0+). Under
+     * O_DIRECT every buffer must be aligned.
+     *
+     * @return a stage with the total number of bytes read
+     */
+    CompletionStage<Long> read(MemorySegment[] dsts, long position);
+
+    /**
+     * Writes several buffers, in order, from {@code position} on ({@code IOCB_CMD_PWRITEV}, Linux 4.0+): a journal
+     * record's header and body in one operation.
+     *
+     * @return a stage with the total number of bytes written
+     */
+    CompletionStage<Long> write(MemorySegment[] srcs, long position);
+
     /** Flushes the file's data and metadata to the device ({@code IOCB_CMD_FSYNC}, Linux 4.18+). */
     CompletionStage<Void> fsync();
+
+    /**
+     * Flushes the file's data, and only the metadata needed to read it back, to the device ({@code IOCB_CMD_FDSYNC},
+     * Linux 4.18+): cheaper than {@link #fsync()} when only the data changed.
+     */
+    CompletionStage<Void> fdatasync();
+
+    /**
+     * Reserves disk space for {@code length} bytes from {@code position} ({@code fallocate}, mode 0): later writes
+     * there cannot fail with ENOSPC, and the file grows to {@code position + length} if it was shorter.
+     */
+    void preallocate(long position, long length) throws IOException;
 
     /** The file's current size in bytes. */
     long size() throws IOException;

@@ -250,7 +250,8 @@ class BadInputTest {
 
     @Test
     void nullArguments() {
-        assertThrows(NullPointerException.class, () -> direct.read(null, 0));
+        assertThrows(NullPointerException.class, () -> direct.read((MemorySegment) null, 0));
+        assertThrows(NullPointerException.class, () -> direct.read((MemorySegment[]) null, 0));
         assertThrows(NullPointerException.class, () -> aio.open(null));
         assertThrows(NullPointerException.class, () -> aio.open(dir.resolve("direct.bin"), (java.nio.file.OpenOption) null));
     }

@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -309,6 +311,46 @@ public final class AioEngine implements AioContext {
         return state == OPEN;
     }
 
+    @Override
+    public boolean cancel(CompletionStage<?> stage) {
+        if (!(stage instanceof Operation<?> op) || op.file.engine() != this) {
+            return false;
+        }
+        long iocb = 0;
+        lock.lock();
+        try {
+            if (pending.remove(op)) {
+                op.buffer = null;
+                op.file.release();
+                op.failure = new CancellationException(op.describe() + " was cancelled before it was submitted");
+            } else if (op.slot >= 0 && slots[op.slot] == op) {
+                iocb = iocbPointers.getAtIndex(JAVA_LONG, op.slot);
+                op = null; // in the kernel: ask it below, outside the lock
+            } else {
+                return false; // completed, or completing
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (op != null) {
+            dispatch(op);
+            return true;
+        }
+        if (!syscallGate.enter()) {
+            return false;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment callState = LibC.allocateCallState(arena);
+            MemorySegment result = arena.allocate(IO_EVENT);
+            // Since Linux 4.19 a cancelled operation's event always arrives through the ring, and io_cancel answers
+            // EINPROGRESS; file reads and writes cannot be cancelled at all (EINVAL).
+            return LinuxAio.ioCancel(callState, ctx, iocb, result.address()) == 0
+                    || LibC.errno(callState) == Errno.EINPROGRESS;
+        } finally {
+            syscallGate.exit();
+        }
+    }
+
     /** Operations in the kernel or being submitted into it. */
     public int inFlight() {
         lock.lock();
@@ -393,6 +435,7 @@ public final class AioEngine implements AioContext {
     private int takeSlot(Operation<?> op, int holders) {
         int slot = freeSlots[--freeCount];
         slots[slot] = op;
+        op.slot = slot;
         slotHolds.set(slot, holders);
         return slot;
     }
@@ -700,6 +743,7 @@ public final class AioEngine implements AioContext {
                     continue;
                 }
                 slots[slot] = null;
+                op.slot = -1;
                 inKernel.decrementAndGet();
                 if (slotHolds.decrementAndGet(slot) == 0) {
                     freeSlots[freeCount++] = slot;

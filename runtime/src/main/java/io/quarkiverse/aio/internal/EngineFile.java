@@ -13,6 +13,7 @@ import io.quarkiverse.aio.AioAlignmentException;
 import io.quarkiverse.aio.AioClosedException;
 import io.quarkiverse.aio.AioException;
 import io.quarkiverse.aio.AioFile;
+import io.quarkiverse.aio.internal.linux.Errno;
 import io.quarkiverse.aio.internal.linux.LibC;
 
 /**
@@ -44,6 +45,10 @@ final class EngineFile implements AioFile {
         this.offsetAlignment = offsetAlignment;
     }
 
+    AioEngine engine() {
+        return engine;
+    }
+
     @Override
     public Path path() {
         return path;
@@ -72,43 +77,140 @@ final class EngineFile implements AioFile {
     @Override
     public CompletionStage<Integer> read(MemorySegment dst, long position) {
         checkTransfer(dst, position);
+        checkReadable(dst);
+        if (!engine.mayUseDirectly(dst)) {
+            return engine.submit(readThroughLibraryMemory(dst.byteSize(), position, Operation.INT_RESULT, dst));
+        }
+        return engine.submit(new Operation<>(this, IOCB_CMD_PREAD, dst, position, Operation.INT_RESULT));
+    }
+
+    @Override
+    public CompletionStage<Integer> write(MemorySegment src, long position) {
+        checkTransfer(src, position);
+        checkWritable();
+        if (!engine.mayUseDirectly(src)) {
+            // Copied now, on the caller's thread: later the arena may be closed (or, if confined, out of reach).
+            src = allocate(src.byteSize()).copyFrom(src);
+        }
+        return engine.submit(new Operation<>(this, IOCB_CMD_PWRITE, src, position, Operation.INT_RESULT));
+    }
+
+    @Override
+    public CompletionStage<Long> read(MemorySegment[] dsts, long position) {
+        long total = checkVector(dsts, position);
+        for (MemorySegment dst : dsts) {
+            checkReadable(dst);
+        }
+        if (!allUsableDirectly(dsts)) {
+            return engine.submit(readThroughLibraryMemory(total, position, Operation.LONG_RESULT, dsts.clone()));
+        }
+        MemorySegment[] kept = dsts.clone();
+        MemorySegment iovecs = iovecs(kept);
+        return engine.submit(new Operation<>(this, IOCB_CMD_PREADV, new Object[] { iovecs, kept }, iovecs.address(),
+                kept.length, position, Operation.LONG_RESULT));
+    }
+
+    @Override
+    public CompletionStage<Long> write(MemorySegment[] srcs, long position) {
+        long total = checkVector(srcs, position);
+        checkWritable();
+        if (!allUsableDirectly(srcs)) {
+            // Gathered now into library memory, on the caller's thread, and written with one plain write.
+            MemorySegment gathered = allocate(total);
+            long offset = 0;
+            for (MemorySegment src : srcs) {
+                MemorySegment.copy(src, 0, gathered, offset, src.byteSize());
+                offset += src.byteSize();
+            }
+            return engine.submit(new Operation<>(this, IOCB_CMD_PWRITE, gathered, position, Operation.LONG_RESULT));
+        }
+        MemorySegment[] kept = srcs.clone();
+        MemorySegment iovecs = iovecs(kept);
+        return engine.submit(new Operation<>(this, IOCB_CMD_PWRITEV, new Object[] { iovecs, kept }, iovecs.address(),
+                kept.length, position, Operation.LONG_RESULT));
+    }
+
+    @Override
+    public CompletionStage<Void> fsync() {
+        return engine.submit(new Operation<>(this, IOCB_CMD_FSYNC, null, 0, Operation.NO_RESULT));
+    }
+
+    @Override
+    public CompletionStage<Void> fdatasync() {
+        return engine.submit(new Operation<>(this, IOCB_CMD_FDSYNC, null, 0, Operation.NO_RESULT));
+    }
+
+    private <T> Operation<T> readThroughLibraryMemory(long length, long position, byte resultType,
+            MemorySegment... targets) {
+        for (MemorySegment target : targets) {
+            if (ArenaKind.of(target) == ArenaKind.CONFINED) {
+                throw new IllegalArgumentException("read into memory of a confined arena: the arena could be closed"
+                        + " while the kernel writes into it, and only its owner thread could copy the data in. Use"
+                        + " AioFile.allocate(...), an automatic or shared arena, or quarkus.aio.closeable-arena-buffers"
+                        + "=trust if you keep the arena open until the stage completes");
+            }
+        }
+        MemorySegment bounce = allocate(length);
+        Operation<T> op = new Operation<>(this, IOCB_CMD_PREAD, bounce, position, resultType);
+        op.readThrough(bounce, targets);
+        return op;
+    }
+
+    private boolean allUsableDirectly(MemorySegment[] segments) {
+        for (MemorySegment segment : segments) {
+            if (!engine.mayUseDirectly(segment)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The iovec array the kernel reads at io_submit. */
+    private static MemorySegment iovecs(MemorySegment[] segments) {
+        MemorySegment iovecs = Arena.ofAuto().allocate(IOVEC.byteSize() * segments.length, 8);
+        for (int i = 0; i < segments.length; i++) {
+            iovecs.set(ValueLayout.JAVA_LONG, i * IOVEC.byteSize(), segments[i].address());
+            iovecs.set(ValueLayout.JAVA_LONG, i * IOVEC.byteSize() + 8, segments[i].byteSize());
+        }
+        return iovecs;
+    }
+
+    /** Checks each buffer of a vectored operation; the total length. */
+    private long checkVector(MemorySegment[] segments, long position) {
+        Objects.requireNonNull(segments, "segments");
+        if (segments.length == 0 || segments.length > UIO_MAXIOV) {
+            throw new IllegalArgumentException("a vectored operation takes 1 to " + UIO_MAXIOV + " buffers, not "
+                    + segments.length);
+        }
+        long total = 0;
+        for (MemorySegment segment : segments) {
+            checkTransfer(segment, position);
+            total += segment.byteSize();
+            if (total > MAX_RW_COUNT) {
+                throw new IllegalArgumentException("buffers of " + total + " bytes or more: one operation transfers"
+                        + " at most " + MAX_RW_COUNT + " bytes (the kernel's MAX_RW_COUNT); split it");
+            }
+        }
+        if (position > Long.MAX_VALUE - total) {
+            throw new IllegalArgumentException("position " + position + " plus length " + total
+                    + " overflows the largest file offset");
+        }
+        return total;
+    }
+
+    private void checkReadable(MemorySegment dst) {
         if (dst.isReadOnly()) {
             throw new IllegalArgumentException("read into a read-only segment: the kernel must write into it");
         }
         if (!readable) {
             throw new IllegalStateException("read from " + path + ", which was opened without READ");
         }
-        if (!engine.mayUseDirectly(dst)) {
-            if (ArenaKind.of(dst) == ArenaKind.CONFINED) {
-                throw new IllegalArgumentException("read into memory of a confined arena: the arena could be closed"
-                        + " while the kernel writes into it, and only its owner thread could copy the data in. Use"
-                        + " AioFile.allocate(...), an automatic or shared arena, or quarkus.aio.closeable-arena-buffers"
-                        + "=trust if you keep the arena open until the stage completes");
-            }
-            MemorySegment bounce = allocate(dst.byteSize());
-            Operation<Integer> op = new Operation<>(this, IOCB_CMD_PREAD, bounce, position);
-            op.readThrough(bounce, dst);
-            return engine.submit(op);
-        }
-        return engine.submit(new Operation<>(this, IOCB_CMD_PREAD, dst, position));
     }
 
-    @Override
-    public CompletionStage<Integer> write(MemorySegment src, long position) {
-        checkTransfer(src, position);
+    private void checkWritable() {
         if (!writable) {
             throw new IllegalStateException("write to " + path + ", which was opened without WRITE");
         }
-        if (!engine.mayUseDirectly(src)) {
-            // Copied now, on the caller's thread: later the arena may be closed (or, if confined, out of reach).
-            src = allocate(src.byteSize()).copyFrom(src);
-        }
-        return engine.submit(new Operation<>(this, IOCB_CMD_PWRITE, src, position));
-    }
-
-    @Override
-    public CompletionStage<Void> fsync() {
-        return engine.submit(new Operation<>(this, IOCB_CMD_FSYNC, null, 0));
     }
 
     private void checkTransfer(MemorySegment segment, long position) {
@@ -177,6 +279,28 @@ final class EngineFile implements AioFile {
             MemorySegment callState = LibC.allocateCallState(arena);
             if (LibC.ftruncate(callState, fd, size) < 0) {
                 throw Failures.fileCall("ftruncate", path, LibC.errno(callState));
+            }
+        } finally {
+            release();
+        }
+    }
+
+    @Override
+    public void preallocate(long position, long length) throws AioException {
+        if (position < 0 || length <= 0 || position > Long.MAX_VALUE - length) {
+            throw new IllegalArgumentException("preallocate needs a position >= 0 and a length > 0, got " + position
+                    + " and " + length);
+        }
+        checkWritable();
+        enterForCall();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment callState = LibC.allocateCallState(arena);
+            if (LibC.fallocate(callState, fd, 0, position, length) < 0) {
+                int errno = LibC.errno(callState);
+                throw errno == Errno.EOPNOTSUPP
+                        ? new AioException("fallocate on " + path + " failed: " + Failures.errnoText(errno)
+                                + ". This file system cannot preallocate; write zeros instead.", errno, "fallocate")
+                        : Failures.fileCall("fallocate", path, errno);
             }
         } finally {
             release();

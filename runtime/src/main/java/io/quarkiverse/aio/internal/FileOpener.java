@@ -7,6 +7,7 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 import io.quarkiverse.aio.AioException;
@@ -68,6 +69,25 @@ final class FileOpener {
         }
     }
 
+    /**
+     * The logical block size of block device {@code major:minor} from sysfs (a partition's is its disk's), or
+     * {@link #FALLBACK_ALIGNMENT} when there is no such device (tmpfs, overlay, network file systems).
+     */
+    static int logicalBlockSize(int major, int minor) {
+        Path device = Path.of("/sys/dev/block/" + major + ":" + minor);
+        for (Path queue : new Path[] { device.resolve("queue"), device.resolve("../queue") }) {
+            try {
+                int size = Integer.parseInt(Files.readAllLines(queue.resolve("logical_block_size")).get(0).trim());
+                if (size >= 512 && Integer.bitCount(size) == 1) {
+                    return size;
+                }
+            } catch (IOException | RuntimeException e) {
+                // not there: try the next, then fall back
+            }
+        }
+        return FALLBACK_ALIGNMENT;
+    }
+
     private static EngineFile describe(AioEngine engine, Path path, int fd, OpenFlags flags, Arena arena,
             MemorySegment callState) throws IOException {
         MemorySegment stx = arena.allocate(STATX_SIZE_BYTES, 8);
@@ -76,8 +96,13 @@ final class FileOpener {
             throw Failures.fileCall("statx", path, LibC.errno(callState));
         }
         checkType(path, stx.get(JAVA_SHORT, STX_MODE) & S_IFMT);
-        int memoryAlignment = FALLBACK_ALIGNMENT;
-        int offsetAlignment = FALLBACK_ALIGNMENT;
+        // Before Linux 6.1 statx cannot tell: the device's logical block size is what direct I/O needs, else 4096.
+        int type = stx.get(JAVA_SHORT, STX_MODE) & S_IFMT;
+        int fallback = type == S_IFBLK
+                ? logicalBlockSize(stx.get(JAVA_INT, STX_RDEV_MAJOR), stx.get(JAVA_INT, STX_RDEV_MINOR))
+                : logicalBlockSize(stx.get(JAVA_INT, STX_DEV_MAJOR), stx.get(JAVA_INT, STX_DEV_MINOR));
+        int memoryAlignment = fallback;
+        int offsetAlignment = fallback;
         if ((stx.get(JAVA_INT, STX_MASK) & STATX_DIOALIGN) != 0) {
             int memory = stx.get(JAVA_INT, STX_DIO_MEM_ALIGN);
             int offset = stx.get(JAVA_INT, STX_DIO_OFFSET_ALIGN);

@@ -1,9 +1,11 @@
 package io.quarkiverse.aio.internal;
 
 import java.lang.foreign.MemorySegment;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 
 import io.quarkiverse.aio.AioClosedException;
+import io.quarkiverse.aio.internal.linux.Errno;
 import io.quarkiverse.aio.internal.linux.KernelAbi;
 
 /**
@@ -13,35 +15,52 @@ import io.quarkiverse.aio.internal.linux.KernelAbi;
  */
 final class Operation<T> extends CompletableFuture<T> implements Runnable {
 
+    /** What the stage completes with. */
+    static final byte NO_RESULT = 0, INT_RESULT = 1, LONG_RESULT = 2;
+
     final EngineFile file;
     final short opcode;
+    /** aio_buf and aio_nbytes: a buffer and its length, or (vectored) an iovec array and its count. */
     final long address;
     final long length;
     final long position;
-    /** Keeps the buffer's memory reachable (so an automatic arena cannot free it) until the kernel is done. */
-    MemorySegment buffer;
+    private final byte resultType;
+    /**
+     * Keeps the memory the kernel uses reachable (so an automatic arena cannot free it) until the kernel is done: the
+     * buffer, or the iovec array and the buffers it points to.
+     */
+    Object buffer;
+    /** The slot it holds in the kernel's ring, or -1; guarded by the engine's lock. */
+    int slot = -1;
     /** The kernel's result: bytes transferred, or -errno. Written by the poller before dispatch. */
     long result;
     /** Set instead of {@link #result} when the operation never reached the kernel. */
     Throwable failure;
-    /** For a read through library memory: the caller's buffer, filled from {@link #bounce} on completion. */
-    private MemorySegment copyOutTo;
+    /** For a read through library memory: the caller's buffers, filled in order from {@link #bounce} on completion. */
+    private MemorySegment[] copyOutTo;
     private MemorySegment bounce;
 
     /** @param buffer the memory the kernel reads or writes: the caller's, or library memory (see readThrough) */
-    Operation(EngineFile file, short opcode, MemorySegment buffer, long position) {
-        this.file = file;
-        this.opcode = opcode;
-        this.buffer = buffer;
-        this.address = buffer == null ? 0 : buffer.address();
-        this.length = buffer == null ? 0 : buffer.byteSize();
-        this.position = position;
+    Operation(EngineFile file, short opcode, MemorySegment buffer, long position, byte resultType) {
+        this(file, opcode, buffer, buffer == null ? 0 : buffer.address(), buffer == null ? 0 : buffer.byteSize(),
+                position, resultType);
     }
 
-    /** Makes this read land in {@code bounce} (library memory) and be copied into {@code target} on completion. */
-    void readThrough(MemorySegment bounce, MemorySegment target) {
+    Operation(EngineFile file, short opcode, Object keepAlive, long address, long length, long position,
+            byte resultType) {
+        this.file = file;
+        this.opcode = opcode;
+        this.buffer = keepAlive;
+        this.address = address;
+        this.length = length;
+        this.position = position;
+        this.resultType = resultType;
+    }
+
+    /** Makes this read land in {@code bounce} (library memory) and be copied into {@code targets} on completion. */
+    void readThrough(MemorySegment bounce, MemorySegment... targets) {
         this.bounce = bounce;
-        this.copyOutTo = target;
+        this.copyOutTo = targets;
     }
 
     /** Completes the stage from {@link #result}; runs on the completion executor or the poller. */
@@ -50,7 +69,12 @@ final class Operation<T> extends CompletableFuture<T> implements Runnable {
     public void run() {
         if (copyOutTo != null && failure == null && result > 0) {
             try {
-                MemorySegment.copy(bounce, 0, copyOutTo, 0, result);
+                long copied = 0;
+                for (int i = 0; i < copyOutTo.length && copied < result; i++) {
+                    long n = Math.min(copyOutTo[i].byteSize(), result - copied);
+                    MemorySegment.copy(bounce, copied, copyOutTo[i], 0, n);
+                    copied += n;
+                }
             } catch (IllegalStateException closed) {
                 failure = new AioClosedException(describe() + " completed, but the arena of its buffer was closed"
                         + " before the data could be copied into it; the data was discarded and no memory was"
@@ -61,12 +85,16 @@ final class Operation<T> extends CompletableFuture<T> implements Runnable {
         bounce = null;
         if (failure != null) {
             completeExceptionally(failure);
+        } else if (result == -Errno.ECANCELED) {
+            completeExceptionally(new CancellationException(describe() + " was cancelled by io_cancel"));
         } else if (result < 0) {
             completeExceptionally(Failures.completion(this, (int) -result));
-        } else if (opcode == KernelAbi.IOCB_CMD_FSYNC) {
+        } else if (resultType == NO_RESULT) {
             complete(null);
-        } else {
+        } else if (resultType == INT_RESULT) {
             complete((T) TransferCounts.of((int) result));
+        } else {
+            complete((T) Long.valueOf(result));
         }
     }
 
@@ -84,6 +112,11 @@ final class Operation<T> extends CompletableFuture<T> implements Runnable {
             case KernelAbi.IOCB_CMD_PREAD -> "read of " + length + " bytes at position " + position + " of " + file.path();
             case KernelAbi.IOCB_CMD_PWRITE -> "write of " + length + " bytes at position " + position + " of " + file.path();
             case KernelAbi.IOCB_CMD_FSYNC -> "fsync of " + file.path();
+            case KernelAbi.IOCB_CMD_FDSYNC -> "fdatasync of " + file.path();
+            case KernelAbi.IOCB_CMD_PREADV -> "vectored read into " + length + " buffers at position " + position
+                    + " of " + file.path();
+            case KernelAbi.IOCB_CMD_PWRITEV -> "vectored write of " + length + " buffers at position " + position
+                    + " of " + file.path();
             default -> "operation " + opcode + " on " + file.path();
         };
     }

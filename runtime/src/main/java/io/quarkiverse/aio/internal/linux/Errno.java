@@ -28,6 +28,8 @@ public final class Errno {
     public static final int ELOOP = 40;
     public static final int EOPNOTSUPP = 95;
     public static final int EDQUOT = 122;
+    public static final int ECANCELED = 125;
+    public static final int EINPROGRESS = 115;
 
     private static final String[][] TABLE = new String[134][];
 
@@ -67,6 +69,7 @@ public final class Errno {
         entry(95, "EOPNOTSUPP", "Operation not supported");
         entry(103, "ECONNABORTED", "Software caused connection abort");
         entry(110, "ETIMEDOUT", "Connection timed out");
+        entry(115, "EINPROGRESS", "Operation now in progress");
         entry(116, "ESTALE", "Stale file handle");
         entry(117, "EUCLEAN", "Structure needs cleaning");
         entry(121, "EREMOTEIO", "Remote I/O error");

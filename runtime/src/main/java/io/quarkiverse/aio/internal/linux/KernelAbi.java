@@ -65,6 +65,16 @@ public final class KernelAbi {
     public static final short IOCB_CMD_FSYNC = 2;
     public static final short IOCB_CMD_FDSYNC = 3;
     public static final short IOCB_CMD_POLL = 5; // Linux 4.18+
+    public static final short IOCB_CMD_PREADV = 7;
+    public static final short IOCB_CMD_PWRITEV = 8;
+
+    /** {@code struct iovec}: one buffer of a vectored read or write. */
+    public static final StructLayout IOVEC = MemoryLayout.structLayout(
+            JAVA_LONG.withName("iov_base"),
+            JAVA_LONG.withName("iov_len")).withName("iovec");
+
+    /** The most buffers one vectored operation takes ({@code UIO_MAXIOV}). */
+    public static final int UIO_MAXIOV = 1024;
 
     /** poll(2) event: readable. IOCB_CMD_POLL takes the event mask in aio_buf. */
     public static final long POLLIN = 0x1;
@@ -79,6 +89,10 @@ public final class KernelAbi {
     public static final long STX_BLKSIZE = 4;
     public static final long STX_MODE = 28;
     public static final long STX_SIZE = 40;
+    public static final long STX_RDEV_MAJOR = 128;
+    public static final long STX_RDEV_MINOR = 132;
+    public static final long STX_DEV_MAJOR = 136;
+    public static final long STX_DEV_MINOR = 140;
     public static final long STX_DIO_MEM_ALIGN = 152;
     public static final long STX_DIO_OFFSET_ALIGN = 156;
 

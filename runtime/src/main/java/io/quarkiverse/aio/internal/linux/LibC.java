@@ -26,6 +26,7 @@ public final class LibC {
     private static final MethodHandle CLOSE = NativeFunction.CLOSE.link();
     private static final MethodHandle STATX = NativeFunction.STATX.link();
     private static final MethodHandle FTRUNCATE = NativeFunction.FTRUNCATE.link();
+    private static final MethodHandle FALLOCATE = NativeFunction.FALLOCATE.link();
     private static final MethodHandle EVENTFD = NativeFunction.EVENTFD.link();
     private static final MethodHandle WRITE = NativeFunction.WRITE.link();
     private static final MethodHandle CALLOC = NativeFunction.CALLOC.link();
@@ -112,6 +113,14 @@ public final class LibC {
     public static int ftruncate(MemorySegment callState, int fd, long length) {
         try {
             return (int) FTRUNCATE.invokeExact(callState, fd, length);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static int fallocate(MemorySegment callState, int fd, int mode, long offset, long length) {
+        try {
+            return (int) FALLOCATE.invokeExact(callState, fd, mode, offset, length);
         } catch (Throwable t) {
             throw unexpected(t);
         }

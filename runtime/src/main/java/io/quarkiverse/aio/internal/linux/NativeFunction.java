@@ -34,6 +34,8 @@ public enum NativeFunction {
     STATX("statx", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS), -1, true),
     /** {@code int ftruncate(int fd, off_t length)} */
     FTRUNCATE("ftruncate", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG), -1, true),
+    /** {@code int fallocate(int fd, int mode, off_t offset, off_t len)} */
+    FALLOCATE("fallocate", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG), -1, true),
     /** {@code int eventfd(unsigned int initval, int flags)}: wakes the poller out of io_getevents. */
     EVENTFD("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), -1, true),
     /** {@code ssize_t write(int fd, const void *buf, size_t count)}: signals the eventfd. */

@@ -38,6 +38,10 @@ class KernelAbiTest {
         assertEquals(1, KernelAbi.IOCB_CMD_PWRITE);
         assertEquals(2, KernelAbi.IOCB_CMD_FSYNC);
         assertEquals(3, KernelAbi.IOCB_CMD_FDSYNC);
+        assertEquals(5, KernelAbi.IOCB_CMD_POLL);
+        assertEquals(7, KernelAbi.IOCB_CMD_PREADV);
+        assertEquals(8, KernelAbi.IOCB_CMD_PWRITEV);
+        assertEquals(16, KernelAbi.IOVEC.byteSize());
     }
 
     @Test

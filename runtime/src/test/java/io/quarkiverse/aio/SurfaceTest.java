@@ -1,0 +1,153 @@
+package io.quarkiverse.aio;
+
+import static io.quarkiverse.aio.TestFiles.await;
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionStage;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Vectored I/O, fdatasync, preallocation and what io_cancel can and cannot do, against the real kernel. */
+class SurfaceTest {
+
+    static Path dir;
+    static AioContext aio;
+
+    @BeforeAll
+    static void start() throws Exception {
+        dir = TestFiles.directory(SurfaceTest.class);
+        aio = AioContext.builder().queueDepth(8).build();
+    }
+
+    @AfterAll
+    static void stop() {
+        aio.close();
+    }
+
+    static MemorySegment filled(MemorySegment segment, int value) {
+        segment.fill((byte) value);
+        return segment;
+    }
+
+    @Test
+    void vectoredWriteAndReadUnderDirectIo() throws Exception {
+        try (AioFile file = aio.open(dir.resolve("vectored.bin"), StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE, AioOpenOption.DIRECT)) {
+            MemorySegment[] out = { filled(file.allocate(4096), 1), filled(file.allocate(8192), 2),
+                    filled(file.allocate(4096), 3) };
+            assertEquals(16384L, await(file.write(out, 4096)));
+            byte[] disk = Files.readAllBytes(dir.resolve("vectored.bin"));
+            assertEquals(4096 + 16384, disk.length);
+            assertEquals(1, disk[4096]);
+            assertEquals(2, disk[8192]);
+            assertEquals(3, disk[4096 + 12288]);
+
+            MemorySegment[] in = { file.allocate(8192), file.allocate(4096), file.allocate(4096) };
+            assertEquals(16384L, await(file.read(in, 4096)));
+            assertEquals(1, in[0].get(ValueLayout.JAVA_BYTE, 0));
+            assertEquals(2, in[0].get(ValueLayout.JAVA_BYTE, 4096));
+            assertEquals(2, in[1].get(ValueLayout.JAVA_BYTE, 0));
+            assertEquals(3, in[2].get(ValueLayout.JAVA_BYTE, 4095));
+        }
+    }
+
+    @Test
+    void vectoredThroughLibraryMemoryForSharedArenas() throws Exception {
+        try (AioFile file = aio.open(dir.resolve("vectored-shared.bin"), StandardOpenOption.CREATE,
+                StandardOpenOption.READ, StandardOpenOption.WRITE); Arena arena = Arena.ofShared()) {
+            MemorySegment[] out = { filled(arena.allocate(10), 7), filled(arena.allocate(5), 8) };
+            assertEquals(15L, await(file.write(out, 0)));
+            MemorySegment[] in = { arena.allocate(3), arena.allocate(20) };
+            assertEquals(15L, await(file.read(in, 0)), "a short count near the end of the file");
+            assertEquals(7, in[0].get(ValueLayout.JAVA_BYTE, 2));
+            assertEquals(7, in[1].get(ValueLayout.JAVA_BYTE, 6));
+            assertEquals(8, in[1].get(ValueLayout.JAVA_BYTE, 7));
+            assertEquals(0, in[1].get(ValueLayout.JAVA_BYTE, 12), "nothing past the bytes read");
+        }
+    }
+
+    @Test
+    void vectoredBadInput() throws Exception {
+        try (AioFile file = aio.open(dir.resolve("vectored-bad.bin"), StandardOpenOption.CREATE,
+                StandardOpenOption.READ, StandardOpenOption.WRITE, AioOpenOption.DIRECT)) {
+            await(file.write(file.allocate(4096), 0));
+            assertThrows(IllegalArgumentException.class, () -> file.read(new MemorySegment[0], 0));
+            assertThrows(IllegalArgumentException.class, () -> file.read(new MemorySegment[1025], 0));
+            assertThrows(NullPointerException.class, () -> file.write(new MemorySegment[] { null }, 0));
+            assertThrows(AioAlignmentException.class,
+                    () -> file.write(new MemorySegment[] { file.allocate(4096), file.allocate(100) }, 0));
+            assertThrows(IllegalArgumentException.class,
+                    () -> file.read(new MemorySegment[] { MemorySegment.ofArray(new byte[4096]) }, 0));
+            assertEquals(4096L, await(file.read(new MemorySegment[] { file.allocate(4096) }, 0)), "still works");
+        }
+    }
+
+    @Test
+    void fdatasyncAndFsync() throws Exception {
+        try (AioFile file = aio.open(dir.resolve("sync.bin"), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            await(file.write(filled(aio.allocate(100), 1), 0));
+            assertNull(await(file.fdatasync()));
+            assertNull(await(file.fsync()));
+        }
+    }
+
+    @Test
+    void preallocateReservesAndGrows() throws Exception {
+        Path path = dir.resolve("preallocated.bin");
+        try (AioFile file = aio.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            file.preallocate(0, 1 << 20);
+            assertEquals(1 << 20, file.size());
+            assertThrows(IllegalArgumentException.class, () -> file.preallocate(-1, 10));
+        }
+        String blocks = FaultsTest.run("stat", "-c", "%b %B", path.toString()).trim();
+        long allocated = Long.parseLong(blocks.split(" ")[0]) * Long.parseLong(blocks.split(" ")[1]);
+        assertTrue(allocated >= 1 << 20, "allocated on disk: " + allocated);
+    }
+
+    @Test
+    void cancelTakesQueuedOperationsButCannotStopFileIoInTheKernel() throws Exception {
+        try (AioContext small = AioContext.builder().queueDepth(1).build();
+                AioFile file = small.open(dir.resolve("cancel.bin"), StandardOpenOption.CREATE, StandardOpenOption.READ,
+                        StandardOpenOption.WRITE, AioOpenOption.DIRECT)) {
+            await(file.write(filled(file.allocate(4 << 20), 9), 0)); // real blocks: reading them takes time
+            java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+            List<CompletionStage<Integer>> reads = new ArrayList<>();
+            // Completions run on the poller here: holding the first one holds the poller, and the queue with it.
+            reads.add(file.read(file.allocate(4 << 20), 0).whenComplete((n, e) -> {
+                try {
+                    release.await(TestFiles.TIMEOUT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }));
+            for (int i = 1; i < 50; i++) {
+                reads.add(file.read(file.allocate(4 << 20), 0));
+            }
+            CompletionStage<Integer> last = reads.get(49);
+            boolean cancelled = small.cancel(last);
+            release.countDown();
+            assertTrue(cancelled, "the last of 50 reads on a ring of 1 is still queued");
+            assertInstanceOf(CancellationException.class, TestFiles.failure(last));
+            assertFalse(small.cancel(last), "already cancelled");
+
+            // The first is in the kernel (or already done): io_cancel cannot stop a file read.
+            assertFalse(small.cancel(reads.get(0)));
+            for (CompletionStage<Integer> read : reads.subList(0, 49)) {
+                assertEquals(4 << 20, await(read));
+            }
+            assertFalse(small.cancel(new java.util.concurrent.CompletableFuture<Integer>()), "not one of ours");
+        }
+    }
+}
