@@ -45,6 +45,12 @@ public interface AioFile extends Closeable {
      */
     CompletionStage<Integer> write(MemorySegment src, long position);
 
+    /** {@link #read(MemorySegment, long)} with per-operation flags, such as {@link RwFlags#NOWAIT}. */
+    CompletionStage<Integer> read(MemorySegment dst, long position, RwFlags flags);
+
+    /** {@link #write(MemorySegment, long)} with per-operation flags, such as {@link RwFlags#DSYNC}. */
+    CompletionStage<Integer> write(MemorySegment src, long position, RwFlags flags);
+
     /**
      * Reads into several buffers, in order, from {@code position} on ({@code IOCB_CMD_PREADV}, Linux 4.0+). Under
      * O_DIRECT every buffer must be aligned.

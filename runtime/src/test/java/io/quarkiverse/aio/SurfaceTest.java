@@ -150,4 +150,40 @@ class SurfaceTest {
             assertFalse(small.cancel(new java.util.concurrent.CompletableFuture<Integer>()), "not one of ours");
         }
     }
+
+    @Test
+    void appendFlagWritesAtTheEnd() throws Exception {
+        Path path = dir.resolve("append.bin");
+        try (AioFile file = aio.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            MemorySegment abc = aio.allocate(3).copyFrom(MemorySegment.ofArray("abc".getBytes()));
+            MemorySegment de = aio.allocate(2).copyFrom(MemorySegment.ofArray("de".getBytes()));
+            assertEquals(3, await(file.write(abc, 0)));
+            assertEquals(2, await(file.write(de, 0, RwFlags.APPEND.and(RwFlags.DSYNC))));
+        }
+        assertEquals("abcde", Files.readString(path));
+    }
+
+    /**
+     * A buffered read of data that is not in the page cache would block in io_submit; with RWF_NOWAIT the kernel
+     * answers EAGAIN instead, and the library retries without the flag on another thread: the caller gets the data.
+     */
+    @Test
+    void nowaitReadOfUncachedDataIsRetriedAndReturnsTheData() throws Exception {
+        Path path = dir.resolve("nowait.bin");
+        try (AioFile direct = aio.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                AioOpenOption.DIRECT)) {
+            await(direct.write(filled(direct.allocate(1 << 20), 6), 0)); // direct writes leave the page cache empty
+        }
+        long retriesBefore = ((io.quarkiverse.aio.internal.AioEngine) aio).nowaitRetries();
+        try (AioFile buffered = aio.open(path)) {
+            MemorySegment buffer = aio.allocate(1 << 20);
+            assertEquals(1 << 20, await(buffered.read(buffer, 0, RwFlags.NOWAIT)));
+            assertEquals(6, buffer.get(ValueLayout.JAVA_BYTE, (1 << 20) - 1));
+            assertEquals(1 << 20, await(buffered.read(buffer, 0, RwFlags.NOWAIT)), "now cached: no retry needed");
+        }
+        long retries = ((io.quarkiverse.aio.internal.AioEngine) aio).nowaitRetries() - retriesBefore;
+        System.out.println("RWF_NOWAIT retries: " + retries);
+        assertTrue(retries >= 1, "the uncached read met EAGAIN and was retried");
+    }
 }

@@ -74,6 +74,10 @@ public final class AioEngine implements AioContext {
     private final Executor completionExecutor;
     private final boolean trustCloseableArenas;
     private final boolean batchPollerSubmits;
+    /** Runs RWF_NOWAIT retries, which may block in io_submit: never the poller. */
+    private final Executor retryExecutor;
+    private final java.util.concurrent.atomic.LongAdder nowaitRetries = new java.util.concurrent.atomic.LongAdder();
+    private static final int RWF_NOWAIT = io.quarkiverse.aio.RwFlags.NOWAIT.bits();
     private final Arch arch;
 
     // Native memory, from calloc so that it is freed at a known moment (teardown), not by the GC.
@@ -118,6 +122,7 @@ public final class AioEngine implements AioContext {
     private final MemorySegment batchPointers;
 
     private AioEngine(long ctx, int depth, int wakeFd, Duration shutdownTimeout, Executor completionExecutor,
+            Executor retryExecutor,
             CloseableArenaBuffers closeableArenaBuffers, boolean userspaceReap, boolean batchPollerSubmits, Arch arch)
             throws AioException {
         this.ctx = ctx;
@@ -126,6 +131,7 @@ public final class AioEngine implements AioContext {
         this.wakeFd = wakeFd;
         this.shutdownTimeout = shutdownTimeout;
         this.completionExecutor = completionExecutor;
+        this.retryExecutor = retryExecutor;
         this.trustCloseableArenas = closeableArenaBuffers == CloseableArenaBuffers.TRUST;
         this.ring = userspaceReap ? CompletionRing.of(ctx) : null;
         this.batchPollerSubmits = batchPollerSubmits;
@@ -187,7 +193,10 @@ public final class AioEngine implements AioContext {
         }
         AioEngine engine;
         try {
-            engine = new AioEngine(ctx, depth, wakeFd, shutdownTimeout, completionExecutor, closeableArenaBuffers,
+            Executor retries = completionExecutor != null ? completionExecutor
+                    : pollerExecutor != null ? pollerExecutor : java.util.concurrent.ForkJoinPool.commonPool();
+            engine = new AioEngine(ctx, depth, wakeFd, shutdownTimeout, completionExecutor, retries,
+                    closeableArenaBuffers,
                     userspaceReap, batchPollerSubmits, arch);
         } catch (AioException | RuntimeException | Error e) {
             destroyContext(ctx);
@@ -382,6 +391,11 @@ public final class AioEngine implements AioContext {
 
     public PollerStatistics pollerStatistics() {
         return new PollerStatistics(ioGeteventsCalls, ringEvents, ring != null);
+    }
+
+    /** Operations retried without RWF_NOWAIT after the kernel answered EAGAIN. */
+    public long nowaitRetries() {
+        return nowaitRetries.sum();
     }
 
     void forget(EngineFile file) {
@@ -593,6 +607,12 @@ public final class AioEngine implements AioContext {
         if (submitted == 1) {
             return letGo(slot) ? SLOT_FREED : IN_KERNEL; // freed: the poller had already reaped it
         }
+        if (errno == Errno.EAGAIN && (op.rwFlags & RWF_NOWAIT) != 0 && releaseUnsubmitted(slot, op)) {
+            inKernel.decrementAndGet();
+            op.file.release();
+            retryWithoutNowait(op); // the kernel would have blocked: not here, and not on this caller's thread
+            return SLOT_FREED;
+        }
         if (errno == Errno.EAGAIN && requeue(slot, op)) {
             return REQUEUED;
         }
@@ -607,7 +627,7 @@ public final class AioEngine implements AioContext {
         // Every field is written: FSYNC is refused with EINVAL when a reused iocb keeps a buffer or an offset.
         iocbs.set(JAVA_LONG, base + IOCB_DATA, slot);
         iocbs.set(JAVA_INT, base + IOCB_KEY, 0);
-        iocbs.set(JAVA_INT, base + IOCB_RW_FLAGS, 0);
+        iocbs.set(JAVA_INT, base + IOCB_RW_FLAGS, op.rwFlags);
         iocbs.set(JAVA_SHORT, base + IOCB_OPCODE, op.opcode);
         iocbs.set(JAVA_SHORT, base + IOCB_REQPRIO, (short) 0);
         iocbs.set(JAVA_INT, base + IOCB_FILDES, op.file.fd);
@@ -641,20 +661,45 @@ public final class AioEngine implements AioContext {
     }
 
     /**
+     * RWF_NOWAIT met EAGAIN: the kernel would have blocked. Submits the operation again without the flag, from the
+     * retry executor: there io_submit may block (a buffered read from disk), which must not happen on the poller or
+     * on the caller, who asked not to wait.
+     */
+    private void retryWithoutNowait(Operation<?> op) {
+        op.rwFlags &= ~RWF_NOWAIT;
+        op.result = 0;
+        nowaitRetries.increment();
+        try {
+            retryExecutor.execute(() -> submit(op));
+        } catch (Throwable e) {
+            submit(op);
+        }
+    }
+
+    /** Frees the slot of an operation that never reached the kernel; false when the teardown already took it. */
+    private boolean releaseUnsubmitted(int slot, Operation<?> op) {
+        lock.lock();
+        try {
+            if (slots[slot] != op) {
+                return false;
+            }
+            slots[slot] = null;
+            op.slot = -1;
+            slotHolds.set(slot, 0);
+            freeSlots[freeCount++] = slot;
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
      * Frees the slot of an operation that never reached the kernel and fails it: with its {@link Operation#failure},
      * or as closed when it has none.
      */
     private void finishUnsubmitted(int slot, Operation<?> op) {
-        lock.lock();
-        try {
-            if (slots[slot] != op) {
-                return; // the teardown already failed it
-            }
-            slots[slot] = null;
-            slotHolds.set(slot, 0);
-            freeSlots[freeCount++] = slot;
-        } finally {
-            lock.unlock();
+        if (!releaseUnsubmitted(slot, op)) {
+            return; // the teardown already failed it
         }
         op.buffer = null;
         op.file.release();
@@ -757,8 +802,12 @@ public final class AioEngine implements AioContext {
         for (int i = 0; i < count; i++) {
             Operation<?> op = reaped[i];
             reaped[i] = null;
-            op.buffer = null;
             op.file.release();
+            if (op.result == -Errno.EAGAIN && (op.rwFlags & RWF_NOWAIT) != 0) {
+                retryWithoutNowait(op);
+                continue;
+            }
+            op.buffer = null;
             dispatch(op);
         }
     }

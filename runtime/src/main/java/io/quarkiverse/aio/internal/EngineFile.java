@@ -13,6 +13,7 @@ import io.quarkiverse.aio.AioAlignmentException;
 import io.quarkiverse.aio.AioClosedException;
 import io.quarkiverse.aio.AioException;
 import io.quarkiverse.aio.AioFile;
+import io.quarkiverse.aio.RwFlags;
 import io.quarkiverse.aio.internal.linux.Errno;
 import io.quarkiverse.aio.internal.linux.LibC;
 
@@ -76,23 +77,36 @@ final class EngineFile implements AioFile {
 
     @Override
     public CompletionStage<Integer> read(MemorySegment dst, long position) {
-        checkTransfer(dst, position);
-        checkReadable(dst);
-        if (!engine.mayUseDirectly(dst)) {
-            return engine.submit(readThroughLibraryMemory(dst.byteSize(), position, Operation.INT_RESULT, dst));
-        }
-        return engine.submit(new Operation<>(this, IOCB_CMD_PREAD, dst, position, Operation.INT_RESULT));
+        return read(dst, position, RwFlags.NONE);
     }
 
     @Override
     public CompletionStage<Integer> write(MemorySegment src, long position) {
+        return write(src, position, RwFlags.NONE);
+    }
+
+    @Override
+    public CompletionStage<Integer> read(MemorySegment dst, long position, RwFlags flags) {
+        checkTransfer(dst, position);
+        checkReadable(dst);
+        Operation<Integer> op = !engine.mayUseDirectly(dst)
+                ? readThroughLibraryMemory(dst.byteSize(), position, Operation.INT_RESULT, dst)
+                : new Operation<>(this, IOCB_CMD_PREAD, dst, position, Operation.INT_RESULT);
+        op.rwFlags = flags.bits();
+        return engine.submit(op);
+    }
+
+    @Override
+    public CompletionStage<Integer> write(MemorySegment src, long position, RwFlags flags) {
         checkTransfer(src, position);
         checkWritable();
         if (!engine.mayUseDirectly(src)) {
             // Copied now, on the caller's thread: later the arena may be closed (or, if confined, out of reach).
             src = allocate(src.byteSize()).copyFrom(src);
         }
-        return engine.submit(new Operation<>(this, IOCB_CMD_PWRITE, src, position, Operation.INT_RESULT));
+        Operation<Integer> op = new Operation<>(this, IOCB_CMD_PWRITE, src, position, Operation.INT_RESULT);
+        op.rwFlags = flags.bits();
+        return engine.submit(op);
     }
 
     @Override

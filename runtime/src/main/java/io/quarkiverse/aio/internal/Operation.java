@@ -32,6 +32,8 @@ final class Operation<T> extends CompletableFuture<T> implements Runnable {
     Object buffer;
     /** The slot it holds in the kernel's ring, or -1; guarded by the engine's lock. */
     int slot = -1;
+    /** aio_rw_flags (RWF_*); NOWAIT is dropped when the operation is retried after an EAGAIN. */
+    int rwFlags;
     /** The kernel's result: bytes transferred, or -errno. Written by the poller before dispatch. */
     long result;
     /** Set instead of {@link #result} when the operation never reached the kernel. */

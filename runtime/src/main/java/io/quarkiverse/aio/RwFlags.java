@@ -1,0 +1,62 @@
+package io.quarkiverse.aio;
+
+/**
+ * Per-operation flags of a read or write ({@code aio_rw_flags}, the {@code RWF_*} of {@code preadv2(2)}). Immutable:
+ * combine once with {@link #and(RwFlags)} and reuse.
+ */
+public final class RwFlags {
+
+    /** No flag: the file's own open flags apply. */
+    public static final RwFlags NONE = new RwFlags(0);
+    /** {@code RWF_HIPRI} (Linux 4.6+): high priority; polled completion where the device and file support it. */
+    public static final RwFlags HIPRI = new RwFlags(1);
+    /** {@code RWF_DSYNC} (Linux 4.13+): this write is durable, as with O_DSYNC, when it completes. */
+    public static final RwFlags DSYNC = new RwFlags(2);
+    /** {@code RWF_SYNC} (Linux 4.13+): this write and the file's metadata are durable, as with O_SYNC. */
+    public static final RwFlags SYNC = new RwFlags(4);
+    /**
+     * {@code RWF_NOWAIT} (Linux 4.14+; buffered reads 5.9+): the kernel answers EAGAIN instead of blocking (a buffered
+     * read of data not in the page cache, a direct write that would wait for a lock or for block allocation). The
+     * library then retries the operation without the flag on another thread, never on the poller, so callers get
+     * their data, not EAGAIN.
+     */
+    public static final RwFlags NOWAIT = new RwFlags(8);
+    /** {@code RWF_APPEND} (Linux 4.16+): this write goes to the end of the file; its position is ignored. */
+    public static final RwFlags APPEND = new RwFlags(16);
+
+    private final int bits;
+
+    private RwFlags(int bits) {
+        this.bits = bits;
+    }
+
+    /** These flags and {@code other}. */
+    public RwFlags and(RwFlags other) {
+        return new RwFlags(bits | other.bits);
+    }
+
+    /** Whether every flag of {@code other} is set here. */
+    public boolean contains(RwFlags other) {
+        return (bits & other.bits) == other.bits;
+    }
+
+    /** The {@code RWF_*} bits. */
+    public int bits() {
+        return bits;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof RwFlags other && other.bits == bits;
+    }
+
+    @Override
+    public int hashCode() {
+        return bits;
+    }
+
+    @Override
+    public String toString() {
+        return "RwFlags[0x" + Integer.toHexString(bits) + "]";
+    }
+}
