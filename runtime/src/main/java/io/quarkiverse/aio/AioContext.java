@@ -48,6 +48,23 @@ public interface AioContext extends AutoCloseable {
      */
     boolean cancel(java.util.concurrent.CompletionStage<?> stage);
 
+    /**
+     * Waits, in the kernel, until a descriptor you own (a pipe, a socket, an eventfd) is ready ({@code IOCB_CMD_POLL},
+     * Linux 4.18+). The descriptor must stay open until the stage completes. {@link #cancel} works on these.
+     *
+     * @param events the poll(2) events to wait for, such as {@code POLLIN = 1}, {@code POLLOUT = 4}
+     * @return a stage with the ready events (revents)
+     */
+    java.util.concurrent.CompletionStage<Integer> poll(int fd, int events);
+
+    /**
+     * An eventfd the kernel signals on every completion of this context ({@code IOCB_FLAG_RESFD}), when enabled with
+     * {@link Builder#completionEventFd(boolean)} ({@code quarkus.aio.completion-eventfd}): register it with your own
+     * event loop to learn that completions are arriving. The poller still collects them; the eventfd's counter is
+     * yours to read and reset. Closed with the context.
+     */
+    java.util.OptionalInt completionEventFd();
+
     /** The most operations this context keeps in the kernel at once. */
     int queueDepth();
 
@@ -78,6 +95,7 @@ public interface AioContext extends AutoCloseable {
         private CloseableArenaBuffers closeableArenaBuffers = CloseableArenaBuffers.COPY;
         private boolean userspaceReap = true;
         private boolean batchPollerSubmits = true;
+        private boolean completionEventFd;
 
         Builder() {
         }
@@ -146,6 +164,12 @@ public interface AioContext extends AutoCloseable {
             return this;
         }
 
+        /** Whether the kernel signals an eventfd on every completion (see {@link AioContext#completionEventFd()}). */
+        public Builder completionEventFd(boolean completionEventFd) {
+            this.completionEventFd = completionEventFd;
+            return this;
+        }
+
         /**
          * Creates the kernel context and starts the poller.
          *
@@ -154,7 +178,7 @@ public interface AioContext extends AutoCloseable {
          */
         public AioContext build() throws AioException {
             return AioEngine.start(queueDepth, shutdownTimeout, pollerExecutor, completionExecutor,
-                    closeableArenaBuffers, userspaceReap, batchPollerSubmits);
+                    closeableArenaBuffers, userspaceReap, batchPollerSubmits, completionEventFd);
         }
     }
 }

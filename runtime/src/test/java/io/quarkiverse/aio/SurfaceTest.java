@@ -118,35 +118,32 @@ class SurfaceTest {
 
     @Test
     void cancelTakesQueuedOperationsButCannotStopFileIoInTheKernel() throws Exception {
-        try (AioContext small = AioContext.builder().queueDepth(1).build();
+        try (AioContext notifier = AioContext.builder().queueDepth(1).completionEventFd(true).build();
+                AioContext small = AioContext.builder().queueDepth(1).build();
                 AioFile file = small.open(dir.resolve("cancel.bin"), StandardOpenOption.CREATE, StandardOpenOption.READ,
                         StandardOpenOption.WRITE, AioOpenOption.DIRECT)) {
-            await(file.write(filled(file.allocate(4 << 20), 9), 0)); // real blocks: reading them takes time
-            java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+            await(file.write(filled(file.allocate(64 << 20), 9), 0)); // real blocks: reading them takes time
+            // A poll that nothing will wake holds the only slot of the ring: every read below waits in the queue.
+            CompletionStage<Integer> blocker = small.poll(notifier.completionEventFd().orElseThrow(), POLLIN);
             List<CompletionStage<Integer>> reads = new ArrayList<>();
-            // Completions run on the poller here: holding the first one holds the poller, and the queue with it.
-            reads.add(file.read(file.allocate(4 << 20), 0).whenComplete((n, e) -> {
-                try {
-                    release.await(TestFiles.TIMEOUT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                }
-            }));
-            for (int i = 1; i < 50; i++) {
-                reads.add(file.read(file.allocate(4 << 20), 0));
+            for (int i = 0; i < 50; i++) {
+                reads.add(file.read(file.allocate(4096), (long) i * 4096));
             }
-            CompletionStage<Integer> last = reads.get(49);
-            boolean cancelled = small.cancel(last);
-            release.countDown();
-            assertTrue(cancelled, "the last of 50 reads on a ring of 1 is still queued");
+            CompletionStage<Integer> last = reads.remove(49);
+            assertTrue(small.cancel(last), "a queued read is taken out of the queue");
             assertInstanceOf(CancellationException.class, TestFiles.failure(last));
             assertFalse(small.cancel(last), "already cancelled");
 
-            // The first is in the kernel (or already done): io_cancel cannot stop a file read.
-            assertFalse(small.cancel(reads.get(0)));
-            for (CompletionStage<Integer> read : reads.subList(0, 49)) {
-                assertEquals(4 << 20, await(read));
+            assertTrue(small.cancel(blocker), "io_cancel can cancel a poll");
+            assertInstanceOf(CancellationException.class, TestFiles.failure(blocker));
+            for (CompletionStage<Integer> read : reads) {
+                assertEquals(4096, await(read), "the ring is free again: the queued reads run");
             }
+
+            // A read in the kernel: io_cancel cannot stop file I/O (EINVAL); the read runs to completion.
+            CompletionStage<Integer> big = file.read(file.allocate(64 << 20), 0);
+            assertFalse(small.cancel(big));
+            assertEquals(64 << 20, await(big));
             assertFalse(small.cancel(new java.util.concurrent.CompletableFuture<Integer>()), "not one of ours");
         }
     }
@@ -185,5 +182,34 @@ class SurfaceTest {
         long retries = ((io.quarkiverse.aio.internal.AioEngine) aio).nowaitRetries() - retriesBefore;
         System.out.println("RWF_NOWAIT retries: " + retries);
         assertTrue(retries >= 1, "the uncached read met EAGAIN and was retried");
+    }
+
+    static final int POLLIN = 1;
+
+    /** A completion eventfd for the user's own loop, and IOCB_CMD_POLL on it: the one wakes the other. */
+    @Test
+    void pollOnTheCompletionEventFd() throws Exception {
+        try (AioContext notifying = AioContext.builder().queueDepth(4).completionEventFd(true).build();
+                AioFile file = notifying.open(dir.resolve("notify.bin"), StandardOpenOption.CREATE,
+                        StandardOpenOption.WRITE)) {
+            int eventFd = notifying.completionEventFd().orElseThrow();
+            assertTrue(aio.completionEventFd().isEmpty(), "off unless asked for");
+            CompletionStage<Integer> ready = aio.poll(eventFd, POLLIN);
+            Thread.sleep(50);
+            assertFalse(ready.toCompletableFuture().isDone(), "nothing completed yet, nothing signalled");
+            await(file.write(notifying.allocate(10), 0)); // a completion signals the eventfd
+            assertEquals(POLLIN, await(ready) & POLLIN);
+        }
+    }
+
+    /** io_cancel can cancel a poll, unlike file I/O. */
+    @Test
+    void pollCanBeCancelled() throws Exception {
+        try (AioContext notifying = AioContext.builder().queueDepth(4).completionEventFd(true).build()) {
+            CompletionStage<Integer> ready = aio.poll(notifying.completionEventFd().orElseThrow(), POLLIN);
+            Thread.sleep(50);
+            assertTrue(aio.cancel(ready), "io_cancel takes a pending poll");
+            assertInstanceOf(CancellationException.class, TestFiles.failure(ready));
+        }
     }
 }

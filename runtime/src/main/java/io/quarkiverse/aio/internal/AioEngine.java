@@ -70,6 +70,8 @@ public final class AioEngine implements AioContext {
     /** An eventfd the poller's IOCB_CMD_POLL watches; -1 when it could not be made. */
     private final int wakeFd;
     private volatile boolean wakeArmed;
+    /** The eventfd signalled on every completion for the user's own event loop (IOCB_FLAG_RESFD), or -1. */
+    private int userEventFd = -1;
     private final Duration shutdownTimeout;
     private final Executor completionExecutor;
     private final boolean trustCloseableArenas;
@@ -172,12 +174,13 @@ public final class AioEngine implements AioContext {
     /** Creates the kernel context ({@code io_setup}) and starts the poller on {@code pollerExecutor}. */
     public static AioEngine start(int depth, Duration shutdownTimeout, Executor pollerExecutor,
             Executor completionExecutor, CloseableArenaBuffers closeableArenaBuffers, boolean userspaceReap,
-            boolean batchPollerSubmits) throws AioException {
+            boolean batchPollerSubmits, boolean completionEventFd) throws AioException {
         Arch arch = Arch.current().orElseThrow(() -> new AioUnavailableException("Linux AIO needs Linux on x86_64 or"
                 + " aarch64; this JVM runs on " + System.getProperty("os.name") + " " + System.getProperty("os.arch"),
                 0, null));
         long ctx;
         int wakeFd;
+        int userEventFd = -1;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment callState = LibC.allocateCallState(arena);
             MemorySegment ctxp = arena.allocate(JAVA_LONG); // zeroed, as io_setup requires
@@ -185,6 +188,15 @@ public final class AioEngine implements AioContext {
                 throw Failures.ioSetup(LibC.errno(callState), depth);
             }
             ctx = ctxp.get(JAVA_LONG, 0);
+            if (completionEventFd) {
+                userEventFd = LibC.eventfd(callState, 0, EFD_CLOEXEC | EFD_NONBLOCK);
+                if (userEventFd < 0) {
+                    int errno = LibC.errno(callState);
+                    destroyContext(ctx);
+                    throw new AioException("eventfd for completion notification failed: " + Failures.errnoText(errno),
+                            errno, "eventfd");
+                }
+            }
             wakeFd = LibC.eventfd(callState, 0, EFD_CLOEXEC | EFD_NONBLOCK);
             if (wakeFd < 0) {
                 LOG.debugf("eventfd failed (%s): close() will wait up to %d ms for the poller",
@@ -201,8 +213,11 @@ public final class AioEngine implements AioContext {
         } catch (AioException | RuntimeException | Error e) {
             destroyContext(ctx);
             closeDescriptor(wakeFd);
+        closeDescriptor(userEventFd);
+            closeDescriptor(userEventFd);
             throw e;
         }
+        engine.userEventFd = userEventFd;
         engine.armWakeUp();
         Executor executor = pollerExecutor != null ? pollerExecutor
                 : task -> Thread.ofPlatform().name("aio-poller").daemon(true).start(task);
@@ -321,10 +336,29 @@ public final class AioEngine implements AioContext {
     }
 
     @Override
+    public CompletionStage<Integer> poll(int fd, int events) {
+        if (fd < 0) {
+            throw new IllegalArgumentException("negative file descriptor: " + fd);
+        }
+        if (events == 0) {
+            throw new IllegalArgumentException("no poll events to wait for");
+        }
+        EngineFile borrowed = EngineFile.borrowed(this, fd);
+        return submit(new Operation<Integer>(borrowed, IOCB_CMD_POLL, null, events & 0xffffffffL, 0, 0,
+                Operation.INT_RESULT));
+    }
+
+    @Override
+    public java.util.OptionalInt completionEventFd() {
+        return userEventFd >= 0 ? java.util.OptionalInt.of(userEventFd) : java.util.OptionalInt.empty();
+    }
+
+    @Override
     public boolean cancel(CompletionStage<?> stage) {
         if (!(stage instanceof Operation<?> op) || op.file.engine() != this) {
             return false;
         }
+        Operation<?> target = op;
         long iocb = 0;
         lock.lock();
         try {
@@ -353,8 +387,11 @@ public final class AioEngine implements AioContext {
             MemorySegment result = arena.allocate(IO_EVENT);
             // Since Linux 4.19 a cancelled operation's event always arrives through the ring, and io_cancel answers
             // EINPROGRESS; file reads and writes cannot be cancelled at all (EINVAL).
-            return LinuxAio.ioCancel(callState, ctx, iocb, result.address()) == 0
+            target.cancelAccepted = true; // before the call: the completion may be reaped before it returns
+            boolean accepted = LinuxAio.ioCancel(callState, ctx, iocb, result.address()) == 0
                     || LibC.errno(callState) == Errno.EINPROGRESS;
+            target.cancelAccepted = accepted;
+            return accepted;
         } finally {
             syscallGate.exit();
         }
@@ -635,8 +672,8 @@ public final class AioEngine implements AioContext {
         iocbs.set(JAVA_LONG, base + IOCB_NBYTES, op.length);
         iocbs.set(JAVA_LONG, base + IOCB_OFFSET, op.position);
         iocbs.set(JAVA_LONG, base + IOCB_RESERVED2, 0L);
-        iocbs.set(JAVA_INT, base + IOCB_FLAGS, 0);
-        iocbs.set(JAVA_INT, base + IOCB_RESFD, 0);
+        iocbs.set(JAVA_INT, base + IOCB_FLAGS, userEventFd >= 0 ? IOCB_FLAG_RESFD : 0);
+        iocbs.set(JAVA_INT, base + IOCB_RESFD, Math.max(userEventFd, 0));
     }
 
     /**

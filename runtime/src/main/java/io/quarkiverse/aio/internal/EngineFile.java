@@ -34,6 +34,8 @@ final class EngineFile implements AioFile {
     private final int offsetAlignment;
     /** Users: operations accepted and not yet completed, and threads inside a synchronous call on {@link #fd}. */
     private final UsageGate gate = new UsageGate();
+    /** False for a descriptor the caller owns (poll): it is never closed here. */
+    private final boolean ownsDescriptor;
 
     EngineFile(AioEngine engine, Path path, int fd, OpenFlags flags, int memoryAlignment, int offsetAlignment) {
         this.engine = engine;
@@ -44,6 +46,24 @@ final class EngineFile implements AioFile {
         this.direct = flags.direct();
         this.memoryAlignment = memoryAlignment;
         this.offsetAlignment = offsetAlignment;
+        this.ownsDescriptor = true;
+    }
+
+    private EngineFile(AioEngine engine, int fd) {
+        this.engine = engine;
+        this.path = Path.of("/proc/self/fd/" + fd);
+        this.fd = fd;
+        this.readable = true;
+        this.writable = false;
+        this.direct = false;
+        this.memoryAlignment = 1;
+        this.offsetAlignment = 1;
+        this.ownsDescriptor = false;
+    }
+
+    /** A caller's descriptor, for one poll: never closed by the library. */
+    static EngineFile borrowed(AioEngine engine, int fd) {
+        return new EngineFile(engine, fd);
     }
 
     AioEngine engine() {
@@ -352,6 +372,9 @@ final class EngineFile implements AioFile {
     }
 
     private void closeDescriptor() {
+        if (!ownsDescriptor) {
+            return;
+        }
         engine.forget(this);
         try (Arena arena = Arena.ofConfined()) {
             // close(2) releases the descriptor even when it reports an error (EINTR, EIO of a late write-back);

@@ -34,6 +34,8 @@ final class Operation<T> extends CompletableFuture<T> implements Runnable {
     int slot = -1;
     /** aio_rw_flags (RWF_*); NOWAIT is dropped when the operation is retried after an EAGAIN. */
     int rwFlags;
+    /** io_cancel accepted this operation: a poll cancelled this way completes with no events. */
+    volatile boolean cancelAccepted;
     /** The kernel's result: bytes transferred, or -errno. Written by the poller before dispatch. */
     long result;
     /** Set instead of {@link #result} when the operation never reached the kernel. */
@@ -87,7 +89,7 @@ final class Operation<T> extends CompletableFuture<T> implements Runnable {
         bounce = null;
         if (failure != null) {
             completeExceptionally(failure);
-        } else if (result == -Errno.ECANCELED) {
+        } else if (result == -Errno.ECANCELED || (cancelAccepted && opcode == KernelAbi.IOCB_CMD_POLL && result == 0)) {
             completeExceptionally(new CancellationException(describe() + " was cancelled by io_cancel"));
         } else if (result < 0) {
             completeExceptionally(Failures.completion(this, (int) -result));
@@ -115,6 +117,7 @@ final class Operation<T> extends CompletableFuture<T> implements Runnable {
             case KernelAbi.IOCB_CMD_PWRITE -> "write of " + length + " bytes at position " + position + " of " + file.path();
             case KernelAbi.IOCB_CMD_FSYNC -> "fsync of " + file.path();
             case KernelAbi.IOCB_CMD_FDSYNC -> "fdatasync of " + file.path();
+            case KernelAbi.IOCB_CMD_POLL -> "poll of descriptor " + file.fd + " for events 0x" + Long.toHexString(address);
             case KernelAbi.IOCB_CMD_PREADV -> "vectored read into " + length + " buffers at position " + position
                     + " of " + file.path();
             case KernelAbi.IOCB_CMD_PWRITEV -> "vectored write of " + length + " buffers at position " + position

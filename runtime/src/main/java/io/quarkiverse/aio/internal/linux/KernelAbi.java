@@ -76,6 +76,9 @@ public final class KernelAbi {
     /** The most buffers one vectored operation takes ({@code UIO_MAXIOV}). */
     public static final int UIO_MAXIOV = 1024;
 
+    /** aio_flags: signal the eventfd in aio_resfd when the operation completes. */
+    public static final int IOCB_FLAG_RESFD = 1;
+
     /** poll(2) event: readable. IOCB_CMD_POLL takes the event mask in aio_buf. */
     public static final long POLLIN = 0x1;
 
