@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.concurrent.Executor;
 
 import io.quarkiverse.aio.internal.AioEngine;
+import io.quarkiverse.aio.internal.ThreadPoolContext;
 
 /**
  * A Linux kernel AIO context ({@code io_setup}) with its completion poller. In Quarkus, inject it:
@@ -96,6 +97,7 @@ public interface AioContext extends AutoCloseable {
         private boolean userspaceReap = true;
         private boolean batchPollerSubmits = true;
         private boolean completionEventFd;
+        private AioFallback fallback = AioFallback.NONE;
 
         Builder() {
         }
@@ -170,6 +172,12 @@ public interface AioContext extends AutoCloseable {
             return this;
         }
 
+        /** What to do where Linux AIO cannot be used; default {@link AioFallback#NONE}: fail with the reason. */
+        public Builder fallback(AioFallback fallback) {
+            this.fallback = java.util.Objects.requireNonNull(fallback);
+            return this;
+        }
+
         /**
          * Creates the kernel context and starts the poller.
          *
@@ -177,8 +185,22 @@ public interface AioContext extends AutoCloseable {
          * @throws AioException when {@code io_setup} fails otherwise
          */
         public AioContext build() throws AioException {
-            return AioEngine.start(queueDepth, shutdownTimeout, pollerExecutor, completionExecutor,
-                    closeableArenaBuffers, userspaceReap, batchPollerSubmits, completionEventFd);
+            if (fallback == AioFallback.FORCED_THREAD_POOL) {
+                return new ThreadPoolContext(queueDepth, shutdownTimeout, pollerExecutor);
+            }
+            try {
+                return AioEngine.start(queueDepth, shutdownTimeout, pollerExecutor, completionExecutor,
+                        closeableArenaBuffers, userspaceReap, batchPollerSubmits, completionEventFd);
+            } catch (AioUnavailableException e) {
+                if (fallback != AioFallback.THREAD_POOL) {
+                    throw e;
+                }
+                org.jboss.logging.Logger.getLogger(AioContext.class).warnf(
+                        "Linux AIO is unavailable, so file I/O runs on a thread pool instead (quarkus.aio.fallback"
+                                + "=thread-pool): %s",
+                        e.getMessage());
+                return new ThreadPoolContext(queueDepth, shutdownTimeout, pollerExecutor);
+            }
         }
     }
 }

@@ -114,6 +114,8 @@ public final class AioEngine implements AioContext {
     private final Set<EngineFile> openFiles = ConcurrentHashMap.newKeySet();
     /** The kernel's completion ring, read without system calls; null when forced to use io_getevents only. */
     private final CompletionRing ring;
+    /** Poller-owned: whether the short io_getevents timeout of the closing phase is in place. */
+    private boolean closingTimeoutSet;
     /** Poller-owned counters, read racily for statistics. */
     private long ioGeteventsCalls, ringEvents;
     /** Poller-owned scratch: operations reaped in one io_getevents call. */
@@ -358,43 +360,38 @@ public final class AioEngine implements AioContext {
         if (!(stage instanceof Operation<?> op) || op.file.engine() != this) {
             return false;
         }
-        Operation<?> target = op;
-        long iocb = 0;
-        lock.lock();
-        try {
-            if (pending.remove(op)) {
-                op.buffer = null;
-                op.file.release();
-                op.failure = new CancellationException(op.describe() + " was cancelled before it was submitted");
-            } else if (op.slot >= 0 && slots[op.slot] == op) {
-                iocb = iocbPointers.getAtIndex(JAVA_LONG, op.slot);
-                op = null; // in the kernel: ask it below, outside the lock
-            } else {
-                return false; // completed, or completing
-            }
-        } finally {
-            lock.unlock();
-        }
-        if (op != null) {
-            dispatch(op);
-            return true;
-        }
         if (!syscallGate.enter()) {
-            return false;
+            return false; // closing: the teardown completes everything
         }
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment callState = LibC.allocateCallState(arena);
             MemorySegment result = arena.allocate(IO_EVENT);
-            // Since Linux 4.19 a cancelled operation's event always arrives through the ring, and io_cancel answers
-            // EINPROGRESS; file reads and writes cannot be cancelled at all (EINVAL).
-            target.cancelAccepted = true; // before the call: the completion may be reaped before it returns
-            boolean accepted = LinuxAio.ioCancel(callState, ctx, iocb, result.address()) == 0
-                    || LibC.errno(callState) == Errno.EINPROGRESS;
-            target.cancelAccepted = accepted;
-            return accepted;
+            lock.lock();
+            try {
+                if (pending.remove(op)) {
+                    op.buffer = null;
+                    op.file.release();
+                    op.failure = new CancellationException(op.describe() + " was cancelled before it was submitted");
+                } else if (op.slot >= 0 && slots[op.slot] == op) {
+                    // Under the lock, so that the slot cannot be reaped and given to another operation meanwhile;
+                    // io_cancel does not block. Since Linux 4.19 a cancelled operation's event arrives through the
+                    // ring and io_cancel answers EINPROGRESS; file reads and writes cannot be cancelled (EINVAL).
+                    op.cancelAccepted = true; // before the call: its completion may be reaped right after
+                    long iocb = iocbPointers.getAtIndex(JAVA_LONG, op.slot);
+                    op.cancelAccepted = LinuxAio.ioCancel(callState, ctx, iocb, result.address()) == 0
+                            || LibC.errno(callState) == Errno.EINPROGRESS;
+                    return op.cancelAccepted;
+                } else {
+                    return false; // completed, or completing
+                }
+            } finally {
+                lock.unlock();
+            }
         } finally {
             syscallGate.exit();
         }
+        dispatch(op); // taken out of the queue: its stage fails with the CancellationException
+        return true;
     }
 
     /** Operations in the kernel or being submitted into it. */
@@ -771,6 +768,12 @@ public final class AioEngine implements AioContext {
             if (state != OPEN && (inFlight() == 0 || System.nanoTime() - closeDeadline > 0)) {
                 return;
             }
+            if (state != OPEN && !closingTimeoutSet) {
+                // The wake-up poll fires once; slots released without a kernel event would not wake us again.
+                timeout.set(JAVA_LONG, 0, 0L);
+                timeout.set(JAVA_LONG, 8, TimeUnit.MILLISECONDS.toNanos(10));
+                closingTimeoutSet = true;
+            }
             if (ring != null && reapRing() > 0) {
                 submitPendingInBatches();
                 continue; // more may have arrived meanwhile: look again before sleeping in the kernel
@@ -799,9 +802,12 @@ public final class AioEngine implements AioContext {
         int found = 0;
         while (head != tail) {
             int n = Math.min(tail > head ? tail - head : ring.size - head, depth + 1); // contiguous, fits `reaped`
-            reap(ring.memory, ring.eventOffset(head), n);
+            int collected = collect(ring.memory, ring.eventOffset(head), n);
             head = (head + n) % ring.size;
+            // Hand the entries back before running callbacks: until then the kernel counts them against the
+            // requests it accepts, and callbacks submit more.
             ring.consumeTo(head);
+            complete(collected);
             found += n;
         }
         ringEvents += found;
@@ -810,6 +816,11 @@ public final class AioEngine implements AioContext {
 
     /** Completes the {@code n} events at {@code offset} of {@code array} (the syscall's buffer, or the ring). */
     private void reap(MemorySegment array, long offset, int n) {
+        complete(collect(array, offset, n));
+    }
+
+    /** Takes the operations of {@code n} events out of their slots, into {@link #reaped}; how many there are. */
+    private int collect(MemorySegment array, long offset, int n) {
         int count = 0;
         lock.lock();
         try {
@@ -836,6 +847,11 @@ public final class AioEngine implements AioContext {
         } finally {
             lock.unlock();
         }
+        return count;
+    }
+
+    /** Completes the first {@code count} operations of {@link #reaped}. */
+    private void complete(int count) {
         for (int i = 0; i < count; i++) {
             Operation<?> op = reaped[i];
             reaped[i] = null;
@@ -845,7 +861,12 @@ public final class AioEngine implements AioContext {
                 continue;
             }
             op.buffer = null;
-            dispatch(op);
+            try {
+                dispatch(op);
+            } catch (Throwable e) {
+                // A callback on the poller threw past its stage: the others must still complete.
+                LOG.error("A completion threw on the AIO poller", e);
+            }
         }
     }
 

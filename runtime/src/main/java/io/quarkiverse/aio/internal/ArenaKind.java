@@ -23,12 +23,17 @@ enum ArenaKind {
         this.closeable = closeable;
     }
 
+    /** A thread that owns no arena: a confined segment is not accessible by it (public API, unlike session names). */
+    private static final Thread STRANGER = Thread.ofPlatform().unstarted(() -> {
+    });
+
     static ArenaKind of(MemorySegment segment) {
-        String session = segment.scope().getClass().getSimpleName();
-        return switch (session) {
+        if (!segment.isAccessibleBy(STRANGER)) {
+            return CONFINED;
+        }
+        return switch (segment.scope().getClass().getSimpleName()) {
             case "ImplicitSession" -> AUTOMATIC;
             case "GlobalSession" -> GLOBAL;
-            case "ConfinedSession" -> CONFINED;
             default -> SHARED;
         };
     }

@@ -79,7 +79,7 @@ final class Operation<T> extends CompletableFuture<T> implements Runnable {
                     MemorySegment.copy(bounce, copied, copyOutTo[i], 0, n);
                     copied += n;
                 }
-            } catch (IllegalStateException closed) {
+            } catch (RuntimeException closed) { // IllegalStateException: closed; WrongThreadException: confined
                 failure = new AioClosedException(describe() + " completed, but the arena of its buffer was closed"
                         + " before the data could be copied into it; the data was discarded and no memory was"
                         + " corrupted (see CloseableArenaBuffers)");

@@ -53,6 +53,11 @@ final class UsageGate {
         return state.get() < 0;
     }
 
+    /** Whether the gate is closed and nobody is inside any more. */
+    boolean isIdleAfterClose() {
+        return state.get() == CLOSED;
+    }
+
     /** Closes the gate and waits until every user has left. Users stay only for one short system call. */
     void closeAndAwaitIdle() {
         close();

@@ -2,6 +2,7 @@ package io.quarkiverse.aio.runtime;
 
 import java.time.Duration;
 
+import io.quarkiverse.aio.AioFallback;
 import io.quarkiverse.aio.CloseableArenaBuffers;
 import io.quarkus.runtime.annotations.ConfigPhase;
 import io.quarkus.runtime.annotations.ConfigRoot;
@@ -57,6 +58,23 @@ public interface AioConfig {
      */
     @WithDefault("true")
     boolean batchPollerSubmits();
+
+    /**
+     * Whether the kernel signals an eventfd on every completion ({@code IOCB_FLAG_RESFD}), which
+     * {@code AioContext.completionEventFd()} returns, for applications that watch completions from their own event
+     * loop.
+     */
+    @WithDefault("false")
+    boolean completionEventfd();
+
+    /**
+     * What to do where Linux AIO cannot be used (another OS, a seccomp profile that denies io_setup, a kernel without
+     * AIO): {@code none} fails at startup with the reason; {@code thread-pool} logs a warning and serves the same API
+     * from a thread pool (for dev mode on macOS); {@code forced-thread-pool} uses the thread pool even where Linux AIO
+     * works.
+     */
+    @WithDefault("none")
+    AioFallback fallback();
 
     /** Where completions are dispatched. */
     enum CompletionDispatch {

@@ -28,6 +28,8 @@ public class AioContextProducer {
                 .closeableArenaBuffers(config.closeableArenaBuffers())
                 .userspaceReap(config.userspaceReap())
                 .batchPollerSubmits(config.batchPollerSubmits())
+                .completionEventFd(config.completionEventfd())
+                .fallback(config.fallback())
                 .pollerExecutor(managedExecutor)
                 .completionExecutor(config.completionDispatch() == AioConfig.CompletionDispatch.EXECUTOR
                         ? managedExecutor

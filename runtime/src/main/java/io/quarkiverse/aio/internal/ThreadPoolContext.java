@@ -1,0 +1,184 @@
+package io.quarkiverse.aio.internal;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileSystems;
+import java.nio.file.LinkOption;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import io.quarkiverse.aio.AioClosedException;
+import io.quarkiverse.aio.AioContext;
+import io.quarkiverse.aio.AioFile;
+import io.quarkiverse.aio.AioOpenOption;
+
+/**
+ * The fallback where Linux AIO is missing: the same API over {@link FileChannel} positional reads and writes on a
+ * thread pool. Nothing native is used, so it runs on any OS the JDK runs on.
+ */
+public final class ThreadPoolContext implements AioContext {
+
+    private final int queueDepth;
+    private final Duration shutdownTimeout;
+    private final Executor executor;
+    private final ExecutorService ownedExecutor;
+    /** Operations accepted and not finished; closed (for good) by close(). */
+    final UsageGate gate = new UsageGate();
+    private final Set<ThreadPoolFile> openFiles = ConcurrentHashMap.newKeySet();
+
+    public ThreadPoolContext(int queueDepth, Duration shutdownTimeout, Executor executor) {
+        this.queueDepth = queueDepth;
+        this.shutdownTimeout = shutdownTimeout;
+        if (executor == null) {
+            this.ownedExecutor = Executors.newFixedThreadPool(Math.min(queueDepth, 64),
+                    task -> Thread.ofPlatform().name("aio-fallback-", 0).daemon(true).unstarted(task));
+            this.executor = ownedExecutor;
+        } else {
+            this.ownedExecutor = null;
+            this.executor = executor;
+        }
+    }
+
+    @Override
+    public AioFile open(Path path, OpenOption... options) throws IOException {
+        Objects.requireNonNull(path, "path");
+        if (path.getFileSystem() != FileSystems.getDefault()) {
+            throw new IllegalArgumentException(path + " is not on the default file system");
+        }
+        if (gate.isClosed()) {
+            throw new AioClosedException("the AIO context is closed; cannot open " + path);
+        }
+        Set<OpenOption> channelOptions = new HashSet<>();
+        boolean direct = false;
+        for (OpenOption option : options) {
+            Objects.requireNonNull(option, "open option");
+            if (option == AioOpenOption.DIRECT || (option.getClass().getName().equals("com.sun.nio.file.ExtendedOpenOption")
+                    && option.toString().equals("DIRECT"))) {
+                direct = true;
+                channelOptions.add(com.sun.nio.file.ExtendedOpenOption.DIRECT);
+            } else if (option == StandardOpenOption.APPEND || option == StandardOpenOption.DELETE_ON_CLOSE) {
+                throw new UnsupportedOperationException(option + " is not supported by AioContext.open");
+            } else if (option instanceof StandardOpenOption || option == LinkOption.NOFOLLOW_LINKS) {
+                channelOptions.add(option);
+            } else {
+                throw new UnsupportedOperationException("Open option " + option + " is not supported by AioContext.open");
+            }
+        }
+        if (java.nio.file.Files.isDirectory(path)) {
+            throw new io.quarkiverse.aio.AioException(path + " is a directory", 21, "open");
+        }
+        FileChannel channel = FileChannel.open(path, channelOptions);
+        int alignment = direct ? (int) Math.max(512, java.nio.file.Files.getFileStore(path).getBlockSize()) : 1;
+        ThreadPoolFile file = new ThreadPoolFile(this, path, channel, direct, alignment,
+                !channelOptions.contains(StandardOpenOption.WRITE) || channelOptions.contains(StandardOpenOption.READ),
+                channelOptions.contains(StandardOpenOption.WRITE));
+        openFiles.add(file);
+        return file;
+    }
+
+    /** Runs {@code work} on the pool; the stage fails as closed once the context is closed. */
+    <T> CompletionStage<T> run(ThreadPoolFile file, String what, IoCall<T> work) {
+        CompletableFuture<T> stage = new CompletableFuture<>();
+        if (!file.gate.enter()) {
+            stage.completeExceptionally(new AioClosedException(what + " was refused: " + file.path() + " is closed"));
+            return stage;
+        }
+        if (!gate.enter()) {
+            file.release();
+            stage.completeExceptionally(new AioClosedException(what + " was refused: the AIO context is closed"));
+            return stage;
+        }
+        try {
+            executor.execute(() -> {
+                try {
+                    stage.complete(work.call());
+                } catch (Throwable e) {
+                    stage.completeExceptionally(e);
+                } finally {
+                    file.release();
+                    gate.exit();
+                }
+            });
+        } catch (RuntimeException rejected) {
+            file.release();
+            gate.exit();
+            stage.completeExceptionally(new AioClosedException(what + " was refused: " + rejected));
+        }
+        return stage;
+    }
+
+    interface IoCall<T> {
+        T call() throws IOException;
+    }
+
+    void forget(ThreadPoolFile file) {
+        openFiles.remove(file);
+    }
+
+    @Override
+    public MemorySegment allocate(long byteSize) {
+        return Arena.ofAuto().allocate(byteSize, 4096);
+    }
+
+    @Override
+    public boolean cancel(CompletionStage<?> stage) {
+        return false; // a blocking pread on a pool thread cannot be taken back
+    }
+
+    @Override
+    public CompletionStage<Integer> poll(int fd, int events) {
+        throw new UnsupportedOperationException("poll needs Linux AIO (IOCB_CMD_POLL); this context is the thread-pool"
+                + " fallback");
+    }
+
+    @Override
+    public OptionalInt completionEventFd() {
+        return OptionalInt.empty();
+    }
+
+    @Override
+    public int queueDepth() {
+        return queueDepth;
+    }
+
+    @Override
+    public boolean isOpen() {
+        return !gate.isClosed();
+    }
+
+    @Override
+    public void close() {
+        gate.close();
+        long deadline = System.nanoTime() + shutdownTimeout.toNanos();
+        while (!gate.isIdleAfterClose() && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        }
+        for (ThreadPoolFile file : List.copyOf(openFiles)) {
+            file.close();
+        }
+        if (ownedExecutor != null) {
+            ownedExecutor.shutdown();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "AioContext[thread-pool fallback, " + (isOpen() ? "open" : "closed") + "]";
+    }
+}

@@ -1,0 +1,70 @@
+package io.quarkiverse.aio;
+
+import static io.quarkiverse.aio.TestFiles.await;
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkiverse.aio.internal.AioEngine;
+import io.quarkiverse.aio.internal.ThreadPoolContext;
+
+/** The thread-pool fallback, forced on Linux: the same API and the same errors, without Linux AIO. */
+class FallbackTest {
+
+    @Test
+    void fallbackOnlyWhereAioIsMissing() throws Exception {
+        try (AioContext aio = AioContext.builder().fallback(AioFallback.THREAD_POOL).build()) {
+            assertInstanceOf(AioEngine.class, aio, "Linux AIO works here: no fallback");
+        }
+    }
+
+    @Test
+    void forcedFallbackServesTheSameApi() throws Exception {
+        Path dir = TestFiles.directory(FallbackTest.class);
+        try (AioContext aio = AioContext.builder().fallback(AioFallback.FORCED_THREAD_POOL).queueDepth(8).build()) {
+            assertInstanceOf(ThreadPoolContext.class, aio);
+            Path path = dir.resolve("fallback.bin");
+            try (AioFile file = aio.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                    StandardOpenOption.WRITE, AioOpenOption.DIRECT)) {
+                MemorySegment out = file.allocate(8192);
+                out.fill((byte) 4);
+                assertEquals(8192, await(file.write(out, 0)));
+                assertThrows(AioAlignmentException.class, () -> file.write(file.allocate(8192).asSlice(1, 4096), 0));
+                assertThrows(IllegalArgumentException.class,
+                        () -> file.read(MemorySegment.ofArray(new byte[4096]), 0));
+                MemorySegment in = file.allocate(8192);
+                assertEquals(8192, await(file.read(in, 0)));
+                assertEquals(4, in.get(ValueLayout.JAVA_BYTE, 8191));
+                assertEquals(0, await(file.read(in, 1 << 20)), "0 past the end");
+                MemorySegment[] parts = { file.allocate(4096), file.allocate(4096) };
+                assertEquals(8192L, await(file.read(parts, 0)));
+                assertEquals(8192L, await(file.write(parts, 8192)));
+                assertNull(await(file.fsync()));
+                assertNull(await(file.fdatasync()));
+                assertEquals(16384, file.size());
+                file.preallocate(0, 1 << 20);
+                assertEquals(1 << 20, file.size());
+                file.truncate(100);
+                assertEquals(100, file.size());
+            }
+            assertEquals(100, Files.size(path));
+            assertThrows(UnsupportedOperationException.class, () -> aio.poll(0, 1));
+            assertThrows(UnsupportedOperationException.class,
+                    () -> aio.open(path, StandardOpenOption.APPEND));
+            AioFile closed = aio.open(path);
+            closed.close();
+            assertInstanceOf(AioClosedException.class, TestFiles.failure(closed.read(aio.allocate(10), 0)));
+            AioFile open = aio.open(path);
+            aio.close();
+            assertFalse(open.isOpen(), "closing the context closes its files");
+            assertInstanceOf(AioClosedException.class, TestFiles.failure(open.read(aio.allocate(10), 0)));
+            assertThrows(AioClosedException.class, () -> aio.open(path));
+        }
+    }
+}
