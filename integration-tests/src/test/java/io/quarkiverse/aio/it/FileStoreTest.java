@@ -137,4 +137,15 @@ class FileStoreTest {
             pool.shutdownNow();
         }
     }
+
+    @Test
+    void checksumOnAVirtualThread() {
+        byte[] data = random(3_000_001, 77);
+        assertEquals(true, put("checksummed.bin", data) / 100 == 2);
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(data);
+        String body = given().get("/files/checksummed.bin/crc32c").then().statusCode(200).extract().asString();
+        assertEquals(Long.toHexString(crc.getValue()), body.trim());
+        given().get("/files/never-stored.bin/crc32c").then().statusCode(404);
+    }
 }
