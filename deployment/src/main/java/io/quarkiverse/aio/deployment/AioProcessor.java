@@ -1,13 +1,25 @@
 package io.quarkiverse.aio.deployment;
 
 import java.util.List;
+import java.util.Optional;
 
 import io.quarkiverse.aio.internal.linux.LibC;
 import io.quarkiverse.aio.internal.linux.LinuxAio;
 import io.quarkiverse.aio.runtime.AioContextProducer;
+import io.quarkiverse.aio.runtime.AioHealthCheck;
+import io.quarkiverse.aio.runtime.AioMetricsRecorder;
 import io.quarkiverse.aio.runtime.graal.AioDowncallsFeature;
 import io.quarkus.arc.deployment.AdditionalBeanBuildItem;
+import io.quarkus.deployment.Capabilities;
+import io.quarkus.deployment.Capability;
+import io.quarkus.deployment.annotations.BuildProducer;
 import io.quarkus.deployment.annotations.BuildStep;
+import io.quarkus.deployment.annotations.ExecutionTime;
+import io.quarkus.deployment.annotations.Record;
+import io.quarkus.deployment.metrics.MetricsCapabilityBuildItem;
+import io.quarkus.deployment.metrics.MetricsFactoryConsumerBuildItem;
+import io.quarkus.runtime.metrics.MetricsFactory;
+import io.quarkus.smallrye.health.deployment.spi.HealthBuildItem;
 import io.quarkus.deployment.builditem.FeatureBuildItem;
 import io.quarkus.deployment.builditem.ModuleEnableNativeAccessBuildItem;
 import io.quarkus.deployment.builditem.NativeImageFeatureBuildItem;
@@ -34,6 +46,23 @@ class AioProcessor {
     @BuildStep
     ModuleEnableNativeAccessBuildItem nativeAccess() {
         return new ModuleEnableNativeAccessBuildItem(RUNTIME_MODULE);
+    }
+
+    /** A readiness check named "aio" when the application has SmallRye Health. */
+    @BuildStep
+    HealthBuildItem healthCheck(Capabilities capabilities) {
+        return new HealthBuildItem(AioHealthCheck.class.getName(),
+                capabilities.isPresent(Capability.SMALLRYE_HEALTH));
+    }
+
+    /** aio_* metrics when the application has a metrics extension (Micrometer). */
+    @BuildStep
+    @Record(ExecutionTime.RUNTIME_INIT)
+    void metrics(Optional<MetricsCapabilityBuildItem> metrics, AioMetricsRecorder recorder,
+            BuildProducer<MetricsFactoryConsumerBuildItem> consumers) {
+        if (metrics.isPresent() && metrics.get().metricsSupported(MetricsFactory.MICROMETER)) {
+            consumers.produce(new MetricsFactoryConsumerBuildItem(recorder.registerMetrics()));
+        }
     }
 
     /** Registers every FFM downcall shape, with its linker options, for the native-image build. */

@@ -148,4 +148,24 @@ class FileStoreTest {
         assertEquals(Long.toHexString(crc.getValue()), body.trim());
         given().get("/files/never-stored.bin/crc32c").then().statusCode(404);
     }
+
+    @Test
+    void readinessIncludesTheAioContext() {
+        given().get("/q/health/ready").then().statusCode(200)
+                .body("checks.find { it.name == 'aio' }.status", org.hamcrest.Matchers.equalTo("UP"))
+                .body("checks.find { it.name == 'aio' }.data.poller", org.hamcrest.Matchers.equalTo("running"));
+    }
+
+    @Test
+    void metricsCountOperations() {
+        assertEquals(true, put("metered.bin", random(10_000, 5)) / 100 == 2);
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        for (String name : new String[] { "aio_submitted_total", "aio_completed_total", "aio_failed_total",
+                "aio_in_flight", "aio_queued", "aio_latency_seconds_count", "aio_queue_time_seconds_count" }) {
+            assertEquals(true, metrics.contains(name), name + " in /q/metrics");
+        }
+        double submitted = Double.parseDouble(metrics.lines().filter(l -> l.startsWith("aio_submitted_total"))
+                .findFirst().orElseThrow().replaceAll(".* ", ""));
+        assertEquals(true, submitted >= 2, "a PUT writes and syncs: " + submitted);
+    }
 }

@@ -427,6 +427,34 @@ public final class AioEngine implements AioContext {
         return new PollerStatistics(ioGeteventsCalls, ringEvents, ring != null);
     }
 
+    /** Receives the timing of every completion, for metrics; set once, read on the hot path. */
+    public interface CompletionObserver {
+        /**
+         * @param queuedNanos from the call that submitted it until it entered the kernel
+         * @param totalNanos from the call until its completion was collected
+         * @param failed whether it completed with an error
+         */
+        void completed(long queuedNanos, long totalNanos, boolean failed);
+    }
+
+    private volatile CompletionObserver observer;
+    private final java.util.concurrent.atomic.LongAdder submittedCount = new java.util.concurrent.atomic.LongAdder();
+
+    /** Starts timing operations for {@code observer} (metrics); null stops. */
+    public void observe(CompletionObserver observer) {
+        this.observer = observer;
+    }
+
+    /** Operations accepted since the context started. */
+    public long submittedCount() {
+        return submittedCount.sum();
+    }
+
+    /** Whether the completion poller is running. */
+    public boolean pollerAlive() {
+        return pollerPhase.get() == POLLER_RUNNING && terminated.getCount() > 0;
+    }
+
     /** Operations retried without RWF_NOWAIT after the kernel answered EAGAIN. */
     public long nowaitRetries() {
         return nowaitRetries.sum();
@@ -445,6 +473,10 @@ public final class AioEngine implements AioContext {
         if (!op.file.acquire()) {
             op.failClosed(op.file.path() + " is closed");
             return op;
+        }
+        submittedCount.increment();
+        if (observer != null && op.submittedNanos == 0) {
+            op.submittedNanos = System.nanoTime();
         }
         int slot;
         lock.lock();
@@ -558,8 +590,12 @@ public final class AioEngine implements AioContext {
         inKernel.addAndGet(count);
         if (syscallGate.enter()) {
             try {
+                long now = observer != null ? System.nanoTime() : 0;
                 for (int i = 0; i < count; i++) {
                     writeIocb(batchSlots[i], batch[i]);
+                    if (batch[i].submittedNanos != 0) {
+                        batch[i].inKernelNanos = now;
+                    }
                     batchPointers.setAtIndex(JAVA_LONG, i, iocbPointers.getAtIndex(JAVA_LONG, batchSlots[i]));
                 }
                 while (submitted < count) {
@@ -629,6 +665,9 @@ public final class AioEngine implements AioContext {
         inKernel.incrementAndGet();
         try {
             writeIocb(slot, op);
+            if (op.submittedNanos != 0) {
+                op.inKernelNanos = System.nanoTime(); // before io_submit: the completion may be reaped before it returns
+            }
             MemorySegment callState = slotCallState[slot];
             long pointer = iocbPointers.address() + slot * ADDRESS.byteSize();
             do {
@@ -641,6 +680,7 @@ public final class AioEngine implements AioContext {
         if (submitted == 1) {
             return letGo(slot) ? SLOT_FREED : IN_KERNEL; // freed: the poller had already reaped it
         }
+        op.inKernelNanos = 0; // not in the kernel after all
         if (errno == Errno.EAGAIN && (op.rwFlags & RWF_NOWAIT) != 0 && releaseUnsubmitted(slot, op)) {
             inKernel.decrementAndGet();
             op.file.release();
@@ -852,9 +892,15 @@ public final class AioEngine implements AioContext {
 
     /** Completes the first {@code count} operations of {@link #reaped}. */
     private void complete(int count) {
+        CompletionObserver observer = this.observer;
+        long now = observer != null ? System.nanoTime() : 0;
         for (int i = 0; i < count; i++) {
             Operation<?> op = reaped[i];
             reaped[i] = null;
+            if (observer != null && op.submittedNanos != 0) {
+                long entered = op.inKernelNanos != 0 ? op.inKernelNanos : now;
+                observer.completed(entered - op.submittedNanos, now - op.submittedNanos, op.result < 0);
+            }
             op.file.release();
             if (op.result == -Errno.EAGAIN && (op.rwFlags & RWF_NOWAIT) != 0) {
                 retryWithoutNowait(op);

@@ -1,0 +1,40 @@
+package io.quarkiverse.aio.runtime;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
+import org.eclipse.microprofile.health.Readiness;
+
+import io.quarkiverse.aio.AioContext;
+import io.quarkiverse.aio.internal.AioEngine;
+
+/**
+ * Readiness of the AIO context: open, and its completion poller alive (a dead poller would leave every operation
+ * waiting). Registered only when the application has SmallRye Health.
+ */
+@Readiness
+@ApplicationScoped
+public class AioHealthCheck implements HealthCheck {
+
+    @Inject
+    AioContext aio;
+
+    @Override
+    public HealthCheckResponse call() {
+        HealthCheckResponseBuilder response = HealthCheckResponse.named("aio")
+                .withData("queue-depth", aio.queueDepth());
+        boolean up = aio.isOpen();
+        if (aio instanceof AioEngine engine) {
+            boolean polling = engine.pollerAlive();
+            up &= polling;
+            response.withData("backend", "linux-aio").withData("poller", polling ? "running" : "stopped")
+                    .withData("in-flight", engine.inFlight()).withData("queued", engine.queued());
+        } else {
+            response.withData("backend", "thread-pool fallback");
+        }
+        return response.status(up).build();
+    }
+}
