@@ -98,6 +98,7 @@ public interface AioContext extends AutoCloseable {
         private boolean batchPollerSubmits = true;
         private boolean completionEventFd;
         private AioFallback fallback = AioFallback.NONE;
+        private java.util.function.Supplier<Executor> callerExecutor;
 
         Builder() {
         }
@@ -172,6 +173,16 @@ public interface AioContext extends AutoCloseable {
             return this;
         }
 
+        /**
+         * Called on the submitting thread for every operation: when it returns an executor, the operation's stage
+         * completes on it rather than on the completion executor. Quarkus uses it to resume operations started on a
+         * Vert.x context on that context.
+         */
+        public Builder callerExecutor(java.util.function.Supplier<Executor> callerExecutor) {
+            this.callerExecutor = callerExecutor;
+            return this;
+        }
+
         /** What to do where Linux AIO cannot be used; default {@link AioFallback#NONE}: fail with the reason. */
         public Builder fallback(AioFallback fallback) {
             this.fallback = java.util.Objects.requireNonNull(fallback);
@@ -189,8 +200,10 @@ public interface AioContext extends AutoCloseable {
                 return new ThreadPoolContext(queueDepth, shutdownTimeout, pollerExecutor);
             }
             try {
-                return AioEngine.start(queueDepth, shutdownTimeout, pollerExecutor, completionExecutor,
+                AioEngine engine = AioEngine.start(queueDepth, shutdownTimeout, pollerExecutor, completionExecutor,
                         closeableArenaBuffers, userspaceReap, batchPollerSubmits, completionEventFd);
+                engine.resumeOn(callerExecutor);
+                return engine;
             } catch (AioUnavailableException e) {
                 if (fallback != AioFallback.THREAD_POOL) {
                     throw e;

@@ -438,6 +438,13 @@ public final class AioEngine implements AioContext {
     }
 
     private volatile CompletionObserver observer;
+    /** Captures, per operation, the caller's executor to complete on (a Vert.x context); null: no capture. */
+    private volatile java.util.function.Supplier<Executor> callerExecutor;
+
+    /** See {@link AioContext.Builder#callerExecutor}. */
+    public void resumeOn(java.util.function.Supplier<Executor> callerExecutor) {
+        this.callerExecutor = callerExecutor;
+    }
     private final java.util.concurrent.atomic.LongAdder submittedCount = new java.util.concurrent.atomic.LongAdder();
 
     /** Starts timing operations for {@code observer} (metrics); null stops. */
@@ -475,6 +482,10 @@ public final class AioEngine implements AioContext {
             return op;
         }
         submittedCount.increment();
+        java.util.function.Supplier<Executor> capture = callerExecutor;
+        if (capture != null) {
+            op.resumeOn = capture.get();
+        }
         if (observer != null && op.submittedNanos == 0) {
             op.submittedNanos = System.nanoTime();
         }
@@ -917,12 +928,13 @@ public final class AioEngine implements AioContext {
     }
 
     private void dispatch(Operation<?> op) {
-        if (completionExecutor == null) {
+        Executor executor = op.resumeOn != null ? op.resumeOn : completionExecutor;
+        if (executor == null) {
             op.run();
             return;
         }
         try {
-            completionExecutor.execute(op);
+            executor.execute(op);
         } catch (Throwable e) {
             op.run(); // the executor is shutting down (or broken): completing here beats never completing
         }

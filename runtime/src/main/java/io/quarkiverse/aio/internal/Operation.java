@@ -34,6 +34,8 @@ final class Operation<T> extends CompletableFuture<T> implements Runnable {
     int slot = -1;
     /** aio_rw_flags (RWF_*); NOWAIT is dropped when the operation is retried after an EAGAIN. */
     int rwFlags;
+    /** Where the stage completes when the caller asked for its own context (Vert.x), else null. */
+    java.util.concurrent.Executor resumeOn;
     /** For metrics, when observed: when it was submitted, and when it entered the kernel (System.nanoTime). */
     long submittedNanos, inKernelNanos;
     /** io_cancel accepted this operation: a poll cancelled this way completes with no events. */

@@ -18,6 +18,18 @@ import io.quarkus.runtime.Startup;
 @Singleton
 public class AioContextProducer {
 
+    /** Completions resume on the caller's Vert.x context, when there is Vert.x. */
+    private static final boolean VERTX_PRESENT = isPresent("io.vertx.core.Vertx");
+
+    private static boolean isPresent(String className) {
+        try {
+            Class.forName(className, false, AioContextProducer.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+    }
+
     @Produces
     @Singleton
     @Startup
@@ -30,6 +42,7 @@ public class AioContextProducer {
                 .batchPollerSubmits(config.batchPollerSubmits())
                 .completionEventFd(config.completionEventfd())
                 .fallback(config.fallback())
+                .callerExecutor(VERTX_PRESENT ? new VertxContexts() : null)
                 .pollerExecutor(managedExecutor)
                 .completionExecutor(config.completionDispatch() == AioConfig.CompletionDispatch.EXECUTOR
                         ? managedExecutor
