@@ -457,9 +457,9 @@ public final class AioEngine implements AioContext {
         return submittedCount.sum();
     }
 
-    /** Whether the completion poller is running. */
+    /** Whether the completion poller has not stopped (it may still be starting on its executor). */
     public boolean pollerAlive() {
-        return pollerPhase.get() == POLLER_RUNNING && terminated.getCount() > 0;
+        return pollerPhase.get() != POLLER_DONE && terminated.getCount() > 0;
     }
 
     /** Operations retried without RWF_NOWAIT after the kernel answered EAGAIN. */
