@@ -17,8 +17,12 @@ import org.junit.jupiter.api.Test;
  */
 class AllocationTest {
 
-    /** The stage is one object of about 80 bytes (a CompletableFuture with the request's fields); 64 more allowed. */
-    static final long BUDGET_PER_OPERATION = 80 + 64;
+    /**
+     * The stage is one object of about 104 bytes (a CompletableFuture carrying the request's fields: file, opcode,
+     * buffer, position, flags, slot, timestamps); with 40 more allowed, the budget stays inside "64 bytes beyond the
+     * stage".
+     */
+    static final long BUDGET_PER_OPERATION = 104 + 40;
 
     @Test
     void steadyStateReadsAllocateLittleBeyondTheirStage() throws Exception {

@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
 
-import io.quarkiverse.aio.AioAlignmentException;
 import io.quarkiverse.aio.AioClosedException;
 import io.quarkiverse.aio.AioException;
 import io.quarkiverse.aio.AioFile;
@@ -177,12 +176,7 @@ final class EngineFile implements AioFile {
     private <T> Operation<T> readThroughLibraryMemory(long length, long position, byte resultType,
             MemorySegment... targets) {
         for (MemorySegment target : targets) {
-            if (ArenaKind.of(target) == ArenaKind.CONFINED) {
-                throw new IllegalArgumentException("read into memory of a confined arena: the arena could be closed"
-                        + " while the kernel writes into it, and only its owner thread could copy the data in. Use"
-                        + " AioFile.allocate(...), an automatic or shared arena, or quarkus.aio.closeable-arena-buffers"
-                        + "=trust if you keep the arena open until the stage completes");
-            }
+            TransferChecks.notConfined(target);
         }
         MemorySegment bounce = allocate(length);
         Operation<T> op = new Operation<>(this, IOCB_CMD_PREAD, bounce, position, resultType);
@@ -211,11 +205,7 @@ final class EngineFile implements AioFile {
 
     /** Checks each buffer of a vectored operation; the total length. */
     private long checkVector(MemorySegment[] segments, long position) {
-        Objects.requireNonNull(segments, "segments");
-        if (segments.length == 0 || segments.length > UIO_MAXIOV) {
-            throw new IllegalArgumentException("a vectored operation takes 1 to " + UIO_MAXIOV + " buffers, not "
-                    + segments.length);
-        }
+        TransferChecks.bufferCount(segments);
         long total = 0;
         for (MemorySegment segment : segments) {
             checkTransfer(segment, position);
@@ -233,56 +223,15 @@ final class EngineFile implements AioFile {
     }
 
     private void checkReadable(MemorySegment dst) {
-        if (dst.isReadOnly()) {
-            throw new IllegalArgumentException("read into a read-only segment: the kernel must write into it");
-        }
-        if (!readable) {
-            throw new IllegalStateException("read from " + path + ", which was opened without READ");
-        }
+        TransferChecks.readable(dst, readable, path);
     }
 
     private void checkWritable() {
-        if (!writable) {
-            throw new IllegalStateException("write to " + path + ", which was opened without WRITE");
-        }
+        TransferChecks.writable(writable, path);
     }
 
     private void checkTransfer(MemorySegment segment, long position) {
-        Objects.requireNonNull(segment, "segment");
-        if (!segment.isNative()) {
-            throw new IllegalArgumentException("heap segment: the kernel reads and writes native memory only;"
-                    + " allocate buffers with AioFile.allocate(...) or an Arena");
-        }
-        if (!segment.scope().isAlive()) {
-            throw new IllegalStateException("the segment's arena is already closed");
-        }
-        long length = segment.byteSize();
-        if (position < 0) {
-            throw new IllegalArgumentException("negative position: " + position);
-        }
-        if (length > MAX_RW_COUNT) {
-            throw new IllegalArgumentException("segment of " + length + " bytes: one operation transfers at most "
-                    + MAX_RW_COUNT + " bytes (the kernel's MAX_RW_COUNT); split it");
-        }
-        if (position > Long.MAX_VALUE - length) {
-            throw new IllegalArgumentException("position " + position + " plus length " + length
-                    + " overflows the largest file offset");
-        }
-        if (direct) {
-            if (segment.address() % memoryAlignment != 0) {
-                throw new AioAlignmentException("O_DIRECT buffer address 0x" + Long.toHexString(segment.address())
-                        + " is not a multiple of " + memoryAlignment + " bytes, as " + path
-                        + " requires; allocate buffers with AioFile.allocate(...)", memoryAlignment);
-            }
-            if (length % offsetAlignment != 0) {
-                throw new AioAlignmentException("O_DIRECT length " + length + " is not a multiple of "
-                        + offsetAlignment + " bytes, as " + path + " requires", offsetAlignment);
-            }
-            if (position % offsetAlignment != 0) {
-                throw new AioAlignmentException("O_DIRECT position " + position + " is not a multiple of "
-                        + offsetAlignment + " bytes, as " + path + " requires", offsetAlignment);
-            }
-        }
+        TransferChecks.transfer(segment, position, path, direct, memoryAlignment, offsetAlignment);
     }
 
     @Override

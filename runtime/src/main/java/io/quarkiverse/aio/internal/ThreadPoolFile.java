@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
 
-import io.quarkiverse.aio.AioAlignmentException;
 import io.quarkiverse.aio.AioClosedException;
 import io.quarkiverse.aio.AioFile;
 import io.quarkiverse.aio.RwFlags;
@@ -83,10 +82,7 @@ final class ThreadPoolFile implements AioFile {
 
     @Override
     public CompletionStage<Long> read(MemorySegment[] dsts, long position) {
-        Objects.requireNonNull(dsts, "segments");
-        if (dsts.length == 0) {
-            throw new IllegalArgumentException("a vectored operation takes 1 to 1024 buffers, not 0");
-        }
+        TransferChecks.bufferCount(dsts);
         MemorySegment[] targets = new MemorySegment[dsts.length];
         for (int i = 0; i < dsts.length; i++) {
             check(dsts[i], position, true);
@@ -116,10 +112,7 @@ final class ThreadPoolFile implements AioFile {
 
     @Override
     public CompletionStage<Long> write(MemorySegment[] srcs, long position) {
-        Objects.requireNonNull(srcs, "segments");
-        if (srcs.length == 0) {
-            throw new IllegalArgumentException("a vectored operation takes 1 to 1024 buffers, not 0");
-        }
+        TransferChecks.bufferCount(srcs);
         MemorySegment[] sources = new MemorySegment[srcs.length];
         for (int i = 0; i < srcs.length; i++) {
             check(srcs[i], position, false);
@@ -208,25 +201,11 @@ final class ThreadPoolFile implements AioFile {
 
     /** The same argument checks as the kernel engine, so code behaves alike on both. */
     private void check(MemorySegment segment, long position, boolean read) {
-        Objects.requireNonNull(segment, "segment");
-        if (!segment.isNative()) {
-            throw new IllegalArgumentException("heap segment: the kernel reads and writes native memory only;"
-                    + " allocate buffers with AioFile.allocate(...) or an Arena");
-        }
-        if (position < 0) {
-            throw new IllegalArgumentException("negative position: " + position);
-        }
-        if (read && segment.isReadOnly()) {
-            throw new IllegalArgumentException("read into a read-only segment: the kernel must write into it");
-        }
-        if (read ? !readable : !writable) {
-            throw new IllegalStateException((read ? "read from " : "write to ") + path + ", which was opened without "
-                    + (read ? "READ" : "WRITE"));
-        }
-        if (direct && (segment.address() % alignment != 0 || segment.byteSize() % alignment != 0
-                || position % alignment != 0)) {
-            throw new AioAlignmentException("O_DIRECT buffer address, length and position must be multiples of "
-                    + alignment + " bytes on " + path, alignment);
+        TransferChecks.transfer(segment, position, path, direct, alignment, alignment);
+        if (read) {
+            TransferChecks.readable(segment, readable, path);
+        } else {
+            TransferChecks.writable(writable, path);
         }
     }
 
@@ -236,8 +215,7 @@ final class ThreadPoolFile implements AioFile {
             return segment;
         }
         if (read) {
-            throw new IllegalArgumentException("read into memory of a confined arena: only its owner thread could"
-                    + " copy the data in; use AioFile.allocate(...) or an automatic or shared arena");
+            TransferChecks.notConfined(segment); // throws
         }
         return allocate(segment.byteSize()).copyFrom(segment);
     }
