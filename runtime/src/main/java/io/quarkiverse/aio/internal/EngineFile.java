@@ -6,7 +6,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
-import java.util.Objects;
 import java.util.concurrent.CompletionStage;
 
 import io.quarkiverse.aio.AioClosedException;
