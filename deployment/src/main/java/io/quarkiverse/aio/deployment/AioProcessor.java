@@ -23,6 +23,7 @@ import io.quarkus.smallrye.health.deployment.spi.HealthBuildItem;
 import io.quarkus.deployment.builditem.FeatureBuildItem;
 import io.quarkus.deployment.builditem.ModuleEnableNativeAccessBuildItem;
 import io.quarkus.deployment.builditem.NativeImageFeatureBuildItem;
+import io.quarkus.deployment.builditem.nativeimage.ReflectiveClassBuildItem;
 import io.quarkus.deployment.builditem.nativeimage.RuntimeInitializedClassBuildItem;
 
 class AioProcessor {
@@ -62,6 +63,18 @@ class AioProcessor {
             BuildProducer<MetricsFactoryConsumerBuildItem> consumers) {
         if (metrics.isPresent() && metrics.get().metricsSupported(MetricsFactory.MICROMETER)) {
             consumers.produce(new MetricsFactoryConsumerBuildItem(recorder.registerMetrics()));
+        }
+    }
+
+    /**
+     * With Vert.x, the producer makes its Vert.x context capture reflectively (so that nothing refers to Vert.x
+     * where it is absent): a native executable needs that constructor registered.
+     */
+    @BuildStep
+    void vertxContextCapture(Capabilities capabilities, BuildProducer<ReflectiveClassBuildItem> reflective) {
+        if (capabilities.isPresent(Capability.VERTX)) {
+            reflective.produce(ReflectiveClassBuildItem.builder("io.quarkiverse.aio.runtime.VertxContexts")
+                    .constructors().build());
         }
     }
 

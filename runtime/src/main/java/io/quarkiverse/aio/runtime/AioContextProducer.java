@@ -1,6 +1,8 @@
 package io.quarkiverse.aio.runtime;
 
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
+import java.util.function.Supplier;
 
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
@@ -18,15 +20,20 @@ import io.quarkus.runtime.Startup;
 @Singleton
 public class AioContextProducer {
 
-    /** Completions resume on the caller's Vert.x context, when there is Vert.x. */
-    private static final boolean VERTX_PRESENT = isPresent("io.vertx.core.Vertx");
-
-    private static boolean isPresent(String className) {
+    /**
+     * With Vert.x, completions resume on the caller's Vert.x context. Vert.x is optional, so VertxContexts is only
+     * named reflectively: where Vert.x is absent nothing reachable refers to it (a native build links every reachable
+     * type). The deployment module registers the constructor for native executables.
+     */
+    @SuppressWarnings("unchecked")
+    private static Supplier<Executor> vertxContexts() {
+        ClassLoader loader = AioContextProducer.class.getClassLoader();
         try {
-            Class.forName(className, false, AioContextProducer.class.getClassLoader());
-            return true;
-        } catch (ClassNotFoundException | LinkageError e) {
-            return false;
+            Class.forName("io.vertx.core.Vertx", false, loader);
+            return (Supplier<Executor>) Class.forName(AioContextProducer.class.getPackageName() + ".VertxContexts",
+                    true, loader).getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException | LinkageError e) {
+            return null; // no Vert.x
         }
     }
 
@@ -42,7 +49,7 @@ public class AioContextProducer {
                 .batchPollerSubmits(config.batchPollerSubmits())
                 .completionEventFd(config.completionEventfd())
                 .fallback(config.fallback())
-                .callerExecutor(VERTX_PRESENT ? new VertxContexts() : null)
+                .callerExecutor(vertxContexts())
                 .pollerExecutor(managedExecutor)
                 .completionExecutor(config.completionDispatch() == AioConfig.CompletionDispatch.EXECUTOR
                         ? managedExecutor

@@ -12,6 +12,9 @@ import io.vertx.core.Vertx;
  */
 final class VertxContexts implements Supplier<Executor> {
 
+    VertxContexts() {
+    }
+
     @Override
     public Executor get() {
         Context context = Vertx.currentContext();
