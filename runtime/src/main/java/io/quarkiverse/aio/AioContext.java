@@ -197,7 +197,7 @@ public interface AioContext extends AutoCloseable {
          */
         public AioContext build() throws AioException {
             if (fallback == AioFallback.FORCED_THREAD_POOL) {
-                return new ThreadPoolContext(queueDepth, shutdownTimeout, pollerExecutor);
+                return new ThreadPoolContext(queueDepth, shutdownTimeout, pollerExecutor, callerExecutor);
             }
             try {
                 AioEngine engine = AioEngine.start(queueDepth, shutdownTimeout, pollerExecutor, completionExecutor,
@@ -212,7 +212,7 @@ public interface AioContext extends AutoCloseable {
                         "Linux AIO is unavailable, so file I/O runs on a thread pool instead (quarkus.aio.fallback"
                                 + "=thread-pool): %s",
                         e.getMessage());
-                return new ThreadPoolContext(queueDepth, shutdownTimeout, pollerExecutor);
+                return new ThreadPoolContext(queueDepth, shutdownTimeout, pollerExecutor, callerExecutor);
             }
         }
     }

@@ -67,4 +67,26 @@ class FallbackTest {
             assertThrows(AioClosedException.class, () -> aio.open(path));
         }
     }
+
+    @Test
+    void forcedFallbackHonoursAppendAndTheBufferRule() throws Exception {
+        Path path = TestFiles.directory(FallbackTest.class).resolve("append.bin");
+        try (AioContext aio = AioContext.builder().fallback(AioFallback.FORCED_THREAD_POOL).build();
+                AioFile file = aio.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                        StandardOpenOption.WRITE)) {
+            MemorySegment abc = aio.allocate(3).copyFrom(MemorySegment.ofArray("abc".getBytes()));
+            assertEquals(3, await(file.write(abc, 0)));
+            java.util.concurrent.CompletionStage<Integer> appended;
+            try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofShared()) {
+                MemorySegment de = arena.allocate(2).copyFrom(MemorySegment.ofArray("de".getBytes()));
+                appended = file.write(de, 0, RwFlags.APPEND.and(RwFlags.DSYNC));
+            } // closed before the pool thread may have run: the data was copied at submission
+            assertEquals(2, await(appended));
+            assertEquals("abcde", Files.readString(path));
+            try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+                assertThrows(IllegalArgumentException.class, () -> file.read(arena.allocate(5), 0));
+            }
+            assertThrows(IllegalStateException.class, () -> aio.open(path).truncate(0), "read-only file");
+        }
+    }
 }

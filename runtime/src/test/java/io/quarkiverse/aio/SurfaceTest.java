@@ -212,4 +212,30 @@ class SurfaceTest {
             assertInstanceOf(CancellationException.class, TestFiles.failure(ready));
         }
     }
+
+    /** The retry keeps the operation's file reference: closing the file right after submitting loses nothing. */
+    @Test
+    void nowaitRetrySurvivesClosingTheFileRightAfterSubmission() throws Exception {
+        Path path = dir.resolve("nowait-close.bin");
+        try (AioFile direct = aio.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                AioOpenOption.DIRECT)) {
+            await(direct.write(filled(direct.allocate(1 << 20), 8), 0)); // not in the page cache
+        }
+        AioFile buffered = aio.open(path);
+        MemorySegment buffer = aio.allocate(1 << 20);
+        CompletionStage<Integer> read = buffered.read(buffer, 0, RwFlags.NOWAIT);
+        buffered.close();
+        assertEquals(1 << 20, await(read));
+        assertEquals(8, buffer.get(ValueLayout.JAVA_BYTE, 12345));
+    }
+
+    @Test
+    void completionEventFdIsClosedWithTheContext() throws Exception {
+        long before = CloseTest.openDescriptors();
+        for (int i = 0; i < 20; i++) {
+            AioContext.builder().queueDepth(2).completionEventFd(true).build().close();
+        }
+        assertTrue(CloseTest.openDescriptors() <= before + 1, "descriptors: " + before + " -> "
+                + CloseTest.openDescriptors());
+    }
 }

@@ -6,7 +6,6 @@ import java.util.Optional;
 import io.quarkiverse.aio.internal.linux.LibC;
 import io.quarkiverse.aio.internal.linux.LinuxAio;
 import io.quarkiverse.aio.runtime.AioContextProducer;
-import io.quarkiverse.aio.runtime.AioHealthCheck;
 import io.quarkiverse.aio.runtime.AioMetricsRecorder;
 import io.quarkiverse.aio.runtime.graal.AioDowncallsFeature;
 import io.quarkus.arc.deployment.AdditionalBeanBuildItem;
@@ -52,7 +51,8 @@ class AioProcessor {
     /** A readiness check named "aio" when the application has SmallRye Health. */
     @BuildStep
     HealthBuildItem healthCheck(Capabilities capabilities) {
-        return new HealthBuildItem(AioHealthCheck.class.getName(),
+        // A name, not a class literal: the check's class needs MicroProfile Health, which may be absent.
+        return new HealthBuildItem("io.quarkiverse.aio.runtime.AioHealthCheck",
                 capabilities.isPresent(Capability.SMALLRYE_HEALTH));
     }
 

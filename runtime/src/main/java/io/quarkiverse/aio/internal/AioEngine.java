@@ -71,7 +71,7 @@ public final class AioEngine implements AioContext {
     private final int wakeFd;
     private volatile boolean wakeArmed;
     /** The eventfd signalled on every completion for the user's own event loop (IOCB_FLAG_RESFD), or -1. */
-    private int userEventFd = -1;
+    private final int userEventFd;
     private final Duration shutdownTimeout;
     private final Executor completionExecutor;
     private final boolean trustCloseableArenas;
@@ -125,7 +125,8 @@ public final class AioEngine implements AioContext {
     private final int[] batchSlots;
     private final MemorySegment batchPointers;
 
-    private AioEngine(long ctx, int depth, int wakeFd, Duration shutdownTimeout, Executor completionExecutor,
+    private AioEngine(long ctx, int depth, int wakeFd, int userEventFd, Duration shutdownTimeout,
+            Executor completionExecutor,
             Executor retryExecutor,
             CloseableArenaBuffers closeableArenaBuffers, boolean userspaceReap, boolean batchPollerSubmits, Arch arch)
             throws AioException {
@@ -133,6 +134,7 @@ public final class AioEngine implements AioContext {
         this.depth = depth;
         this.wakeSlot = depth;
         this.wakeFd = wakeFd;
+        this.userEventFd = userEventFd;
         this.shutdownTimeout = shutdownTimeout;
         this.completionExecutor = completionExecutor;
         this.retryExecutor = retryExecutor;
@@ -207,19 +209,18 @@ public final class AioEngine implements AioContext {
         }
         AioEngine engine;
         try {
+            // Never the poller's executor: a retry may block in io_submit, and a one-thread poller executor would
+            // never run it.
             Executor retries = completionExecutor != null ? completionExecutor
-                    : pollerExecutor != null ? pollerExecutor : java.util.concurrent.ForkJoinPool.commonPool();
-            engine = new AioEngine(ctx, depth, wakeFd, shutdownTimeout, completionExecutor, retries,
-                    closeableArenaBuffers,
-                    userspaceReap, batchPollerSubmits, arch);
+                    : java.util.concurrent.ForkJoinPool.commonPool();
+            engine = new AioEngine(ctx, depth, wakeFd, userEventFd, shutdownTimeout, completionExecutor, retries,
+                    closeableArenaBuffers, userspaceReap, batchPollerSubmits, arch);
         } catch (AioException | RuntimeException | Error e) {
             destroyContext(ctx);
             closeDescriptor(wakeFd);
-        closeDescriptor(userEventFd);
             closeDescriptor(userEventFd);
             throw e;
         }
-        engine.userEventFd = userEventFd;
         engine.armWakeUp();
         Executor executor = pollerExecutor != null ? pollerExecutor
                 : task -> Thread.ofPlatform().name("aio-poller").daemon(true).start(task);
@@ -486,9 +487,22 @@ public final class AioEngine implements AioContext {
         if (capture != null) {
             op.resumeOn = capture.get();
         }
-        if (observer != null && op.submittedNanos == 0) {
+        if (observer != null) {
             op.submittedNanos = System.nanoTime();
         }
+        return enqueue(op);
+    }
+
+    /**
+     * Submits an accepted operation again (an RWF_NOWAIT retry): it keeps its file reference, its caller's context
+     * and its timestamps, and is not counted twice.
+     */
+    private void resubmit(Operation<?> op) {
+        enqueue(op);
+    }
+
+    /** Gives an accepted operation (holding a file reference) a slot, or queues it. */
+    private <T> Operation<T> enqueue(Operation<T> op) {
         int slot;
         lock.lock();
         try {
@@ -694,7 +708,6 @@ public final class AioEngine implements AioContext {
         op.inKernelNanos = 0; // not in the kernel after all
         if (errno == Errno.EAGAIN && (op.rwFlags & RWF_NOWAIT) != 0 && releaseUnsubmitted(slot, op)) {
             inKernel.decrementAndGet();
-            op.file.release();
             retryWithoutNowait(op); // the kernel would have blocked: not here, and not on this caller's thread
             return SLOT_FREED;
         }
@@ -753,11 +766,12 @@ public final class AioEngine implements AioContext {
     private void retryWithoutNowait(Operation<?> op) {
         op.rwFlags &= ~RWF_NOWAIT;
         op.result = 0;
+        op.inKernelNanos = 0;
         nowaitRetries.increment();
         try {
-            retryExecutor.execute(() -> submit(op));
+            retryExecutor.execute(() -> resubmit(op));
         } catch (Throwable e) {
-            submit(op);
+            Thread.ofVirtual().start(() -> resubmit(op)); // still not on the poller
         }
     }
 
@@ -908,20 +922,20 @@ public final class AioEngine implements AioContext {
         for (int i = 0; i < count; i++) {
             Operation<?> op = reaped[i];
             reaped[i] = null;
-            if (observer != null && op.submittedNanos != 0) {
-                long entered = op.inKernelNanos != 0 ? op.inKernelNanos : now;
-                observer.completed(entered - op.submittedNanos, now - op.submittedNanos, op.result < 0);
-            }
-            op.file.release();
             if (op.result == -Errno.EAGAIN && (op.rwFlags & RWF_NOWAIT) != 0) {
-                retryWithoutNowait(op);
+                retryWithoutNowait(op); // keeps its file reference and buffer: it is not complete yet
                 continue;
             }
-            op.buffer = null;
             try {
+                if (observer != null && op.submittedNanos != 0) {
+                    long entered = op.inKernelNanos != 0 ? op.inKernelNanos : now;
+                    observer.completed(entered - op.submittedNanos, now - op.submittedNanos, op.result < 0);
+                }
+                op.file.release();
+                op.buffer = null;
                 dispatch(op);
             } catch (Throwable e) {
-                // A callback on the poller threw past its stage: the others must still complete.
+                // A callback on the poller threw past its stage (or an observer failed): the others must complete.
                 LOG.error("A completion threw on the AIO poller", e);
             }
         }
@@ -961,7 +975,8 @@ public final class AioEngine implements AioContext {
         for (Operation<?> op : neverSubmitted) {
             op.buffer = null;
             op.file.release();
-            op.failClosed("the AIO context was closed before it could be submitted");
+            op.failure = Operation.closed(op, "the AIO context was closed before it could be submitted");
+            dispatch(op);
         }
         if (pollerPhase.compareAndSet(POLLER_NOT_STARTED, POLLER_DONE)) {
             teardown();
@@ -1004,6 +1019,7 @@ public final class AioEngine implements AioContext {
         syscallGate.closeAndAwaitIdle();
         destroyContext(ctx); // waits for every operation still in the kernel
         closeDescriptor(wakeFd);
+        closeDescriptor(userEventFd);
         List<Operation<?>> unreaped = new ArrayList<>();
         lock.lock();
         try {

@@ -204,21 +204,7 @@ final class EngineFile implements AioFile {
 
     /** Checks each buffer of a vectored operation; the total length. */
     private long checkVector(MemorySegment[] segments, long position) {
-        TransferChecks.bufferCount(segments);
-        long total = 0;
-        for (MemorySegment segment : segments) {
-            checkTransfer(segment, position);
-            total += segment.byteSize();
-            if (total > MAX_RW_COUNT) {
-                throw new IllegalArgumentException("buffers of " + total + " bytes or more: one operation transfers"
-                        + " at most " + MAX_RW_COUNT + " bytes (the kernel's MAX_RW_COUNT); split it");
-            }
-        }
-        if (position > Long.MAX_VALUE - total) {
-            throw new IllegalArgumentException("position " + position + " plus length " + total
-                    + " overflows the largest file offset");
-        }
-        return total;
+        return TransferChecks.vector(segments, position, path, direct, memoryAlignment, offsetAlignment);
     }
 
     private void checkReadable(MemorySegment dst) {

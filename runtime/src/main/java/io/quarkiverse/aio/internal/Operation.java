@@ -91,6 +91,7 @@ final class Operation<T> extends CompletableFuture<T> implements Runnable {
         }
         copyOutTo = null;
         bounce = null;
+        resumeOn = null; // a stage kept by the caller must not keep the caller's context alive
         if (failure != null) {
             completeExceptionally(failure);
         } else if (result == -Errno.ECANCELED || (cancelAccepted && opcode == KernelAbi.IOCB_CMD_POLL && result == 0)) {

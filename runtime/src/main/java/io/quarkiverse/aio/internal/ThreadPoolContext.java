@@ -42,12 +42,20 @@ public final class ThreadPoolContext implements AioContext {
     final UsageGate gate = new UsageGate();
     private final Set<ThreadPoolFile> openFiles = ConcurrentHashMap.newKeySet();
 
-    public ThreadPoolContext(int queueDepth, Duration shutdownTimeout, Executor executor) {
+    private final java.util.function.Supplier<Executor> callerExecutor;
+
+    /**
+     * @param executor runs the blocking calls (null: a pool of the context's own)
+     * @param callerExecutor captures, per operation, where its stage completes (a Vert.x context), or null
+     */
+    public ThreadPoolContext(int queueDepth, Duration shutdownTimeout, Executor executor,
+            java.util.function.Supplier<Executor> callerExecutor) {
         this.queueDepth = queueDepth;
         this.shutdownTimeout = shutdownTimeout;
+        this.callerExecutor = callerExecutor;
         if (executor == null) {
             this.ownedExecutor = Executors.newFixedThreadPool(Math.min(queueDepth, 64),
-                    task -> Thread.ofPlatform().name("aio-fallback-", 0).daemon(true).unstarted(task));
+                    Thread.ofPlatform().name("aio-fallback-", 0).daemon(true).factory());
             this.executor = ownedExecutor;
         } else {
             this.ownedExecutor = null;
@@ -84,11 +92,21 @@ public final class ThreadPoolContext implements AioContext {
             throw new io.quarkiverse.aio.AioException(path + " is a directory", 21, "open");
         }
         FileChannel channel = FileChannel.open(path, channelOptions);
-        int alignment = direct ? (int) Math.max(512, java.nio.file.Files.getFileStore(path).getBlockSize()) : 1;
-        ThreadPoolFile file = new ThreadPoolFile(this, path, channel, direct, alignment,
-                !channelOptions.contains(StandardOpenOption.WRITE) || channelOptions.contains(StandardOpenOption.READ),
-                channelOptions.contains(StandardOpenOption.WRITE));
+        ThreadPoolFile file;
+        try {
+            int alignment = direct ? (int) Math.max(512, java.nio.file.Files.getFileStore(path).getBlockSize()) : 1;
+            file = new ThreadPoolFile(this, path, channel, direct, alignment,
+                    !channelOptions.contains(StandardOpenOption.WRITE) || channelOptions.contains(StandardOpenOption.READ),
+                    channelOptions.contains(StandardOpenOption.WRITE));
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
         openFiles.add(file);
+        if (gate.isClosed()) { // raced with close(), which may not have seen this file
+            file.close();
+            throw new AioClosedException("the AIO context is closed; cannot open " + path);
+        }
         return file;
     }
 
@@ -104,16 +122,21 @@ public final class ThreadPoolContext implements AioContext {
             stage.completeExceptionally(new AioClosedException(what + " was refused: the AIO context is closed"));
             return stage;
         }
+        Executor resumeOn = callerExecutor != null ? callerExecutor.get() : null;
         try {
             executor.execute(() -> {
+                T result = null;
+                Throwable failure = null;
                 try {
-                    stage.complete(work.call());
+                    result = work.call();
                 } catch (Throwable e) {
-                    stage.completeExceptionally(e);
+                    failure = e;
                 } finally {
+                    // Before completing: a dependent stage may close the file or the context and wait for us.
                     file.release();
                     gate.exit();
                 }
+                complete(stage, result, failure, resumeOn);
             });
         } catch (RuntimeException rejected) {
             file.release();
@@ -121,6 +144,19 @@ public final class ThreadPoolContext implements AioContext {
             stage.completeExceptionally(new AioClosedException(what + " was refused: " + rejected));
         }
         return stage;
+    }
+
+    private static <T> void complete(CompletableFuture<T> stage, T result, Throwable failure, Executor resumeOn) {
+        Runnable completion = failure == null ? () -> stage.complete(result) : () -> stage.completeExceptionally(failure);
+        if (resumeOn == null) {
+            completion.run();
+            return;
+        }
+        try {
+            resumeOn.execute(completion);
+        } catch (RuntimeException rejected) {
+            completion.run();
+        }
     }
 
     interface IoCall<T> {

@@ -50,38 +50,64 @@ final class ThreadPoolFile implements AioFile {
 
     @Override
     public CompletionStage<Integer> read(MemorySegment dst, long position) {
+        return read(dst, position, RwFlags.NONE);
+    }
+
+    @Override
+    public CompletionStage<Integer> write(MemorySegment src, long position) {
+        return write(src, position, RwFlags.NONE);
+    }
+
+    /** Flags: NOWAIT and HIPRI have no meaning for a blocking call and are ignored. */
+    @Override
+    public CompletionStage<Integer> read(MemorySegment dst, long position, RwFlags flags) {
         check(dst, position, true);
         MemorySegment target = usable(dst, true);
         return context.run(this, "read of " + dst.byteSize() + " bytes at " + position + " of " + path, () -> {
             int n = Math.max(0, channel.read(target.asByteBuffer(), position));
             if (target != dst) {
-                MemorySegment.copy(target, 0, dst, 0, n);
+                copyOut(target, dst, n);
             }
             return n;
         });
     }
 
-    @Override
-    public CompletionStage<Integer> write(MemorySegment src, long position) {
-        check(src, position, false);
-        MemorySegment source = usable(src, false);
-        return context.run(this, "write of " + src.byteSize() + " bytes at " + position + " of " + path,
-                () -> channel.write(source.asByteBuffer(), position));
-    }
-
-    @Override
-    public CompletionStage<Integer> read(MemorySegment dst, long position, RwFlags flags) {
-        return read(dst, position);
-    }
-
+    /** Flags: APPEND writes at the end (appends are serialised), DSYNC and SYNC force the data (and metadata). */
     @Override
     public CompletionStage<Integer> write(MemorySegment src, long position, RwFlags flags) {
-        return write(src, position);
+        check(src, position, false);
+        MemorySegment source = usable(src, false);
+        return context.run(this, "write of " + src.byteSize() + " bytes at " + position + " of " + path, () -> {
+            int n;
+            if (flags.contains(RwFlags.APPEND)) {
+                synchronized (this) {
+                    n = channel.write(source.asByteBuffer(), channel.size());
+                }
+            } else {
+                n = channel.write(source.asByteBuffer(), position);
+            }
+            if (flags.contains(RwFlags.SYNC)) {
+                channel.force(true);
+            } else if (flags.contains(RwFlags.DSYNC)) {
+                channel.force(false);
+            }
+            return n;
+        });
+    }
+
+    /** Copies a read that went through library memory into the caller's buffer; a closed arena fails it as closed. */
+    private void copyOut(MemorySegment from, MemorySegment to, long bytes) throws AioClosedException {
+        try {
+            MemorySegment.copy(from, 0, to, 0, bytes);
+        } catch (IllegalStateException closed) {
+            throw new AioClosedException("a read of " + path + " completed, but the arena of its buffer was closed"
+                    + " before the data could be copied into it; the data was discarded");
+        }
     }
 
     @Override
     public CompletionStage<Long> read(MemorySegment[] dsts, long position) {
-        TransferChecks.bufferCount(dsts);
+        TransferChecks.vector(dsts, position, path, direct, alignment, alignment);
         MemorySegment[] targets = new MemorySegment[dsts.length];
         for (int i = 0; i < dsts.length; i++) {
             check(dsts[i], position, true);
@@ -98,7 +124,7 @@ final class ThreadPoolFile implements AioFile {
                     }
                 }
                 if (targets[i] != dsts[i]) {
-                    MemorySegment.copy(targets[i], 0, dsts[i], 0, buffer.position());
+                    copyOut(targets[i], dsts[i], buffer.position());
                 }
                 total += buffer.position();
                 if (buffer.hasRemaining()) {
@@ -111,7 +137,7 @@ final class ThreadPoolFile implements AioFile {
 
     @Override
     public CompletionStage<Long> write(MemorySegment[] srcs, long position) {
-        TransferChecks.bufferCount(srcs);
+        TransferChecks.vector(srcs, position, path, direct, alignment, alignment);
         MemorySegment[] sources = new MemorySegment[srcs.length];
         for (int i = 0; i < srcs.length; i++) {
             check(srcs[i], position, false);
@@ -151,7 +177,8 @@ final class ThreadPoolFile implements AioFile {
         if (position < 0 || length <= 0 || position > Long.MAX_VALUE - length) {
             throw new IllegalArgumentException("preallocate needs a position >= 0 and a length > 0");
         }
-        if (channel.size() < position + length) {
+        TransferChecks.writable(writable, path);
+        if (size() < position + length) {
             truncate(position + length); // grows the file; the fallback cannot reserve blocks
         }
     }
@@ -169,6 +196,7 @@ final class ThreadPoolFile implements AioFile {
         if (size < 0) {
             throw new IllegalArgumentException("negative size: " + size);
         }
+        TransferChecks.writable(writable, path);
         if (!isOpen()) {
             throw new AioClosedException(path + " is closed");
         }
@@ -208,13 +236,18 @@ final class ThreadPoolFile implements AioFile {
         }
     }
 
-    /** Pool threads cannot touch a confined arena's memory: such buffers go through a copy. */
+    /**
+     * The engine's buffer rule: memory whose owner can free it (a confined or shared arena) is not handed to a pool
+     * thread. Writes are copied now; reads land in library memory and are copied out when done; reads into a confined
+     * arena are refused (only its owner thread could copy into it).
+     */
     private MemorySegment usable(MemorySegment segment, boolean read) {
-        if (ArenaKind.of(segment) != ArenaKind.CONFINED) {
+        if (!ArenaKind.of(segment).closeable) {
             return segment;
         }
         if (read) {
-            TransferChecks.notConfined(segment); // throws
+            TransferChecks.notConfined(segment);
+            return allocate(segment.byteSize());
         }
         return allocate(segment.byteSize()).copyFrom(segment);
     }

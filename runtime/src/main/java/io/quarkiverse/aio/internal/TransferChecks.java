@@ -58,6 +58,26 @@ final class TransferChecks {
         }
     }
 
+    /** The buffers of a vectored operation, each checked as one transfer, and their total; the total length. */
+    static long vector(MemorySegment[] segments, long position, Path path, boolean direct, int memoryAlignment,
+            int offsetAlignment) {
+        bufferCount(segments);
+        long total = 0;
+        for (MemorySegment segment : segments) {
+            transfer(segment, position, path, direct, memoryAlignment, offsetAlignment);
+            total += segment.byteSize();
+            if (total > MAX_RW_COUNT) {
+                throw new IllegalArgumentException("buffers of " + total + " bytes or more: one operation transfers"
+                        + " at most " + MAX_RW_COUNT + " bytes (the kernel's MAX_RW_COUNT); split it");
+            }
+        }
+        if (position > Long.MAX_VALUE - total) {
+            throw new IllegalArgumentException("position " + position + " plus length " + total
+                    + " overflows the largest file offset");
+        }
+        return total;
+    }
+
     /** A vectored operation takes 1 to UIO_MAXIOV buffers. */
     static void bufferCount(MemorySegment[] segments) {
         Objects.requireNonNull(segments, "segments");

@@ -32,8 +32,8 @@ public class AioContextProducer {
             Class.forName("io.vertx.core.Vertx", false, loader);
             return (Supplier<Executor>) Class.forName(AioContextProducer.class.getPackageName() + ".VertxContexts",
                     true, loader).getDeclaredConstructor().newInstance();
-        } catch (ReflectiveOperationException | LinkageError e) {
-            return null; // no Vert.x
+        } catch (Exception | Error e) { // not there, or (native) not registered: no capture
+            return null;
         }
     }
 
