@@ -391,7 +391,7 @@ public final class AioEngine implements AioContext {
         } finally {
             syscallGate.exit();
         }
-        dispatch(op); // taken out of the queue: its stage fails with the CancellationException
+        failWithoutKernel(op); // taken out of the queue: its stage fails with the CancellationException
         return true;
     }
 
@@ -519,7 +519,8 @@ public final class AioEngine implements AioContext {
         }
         if (slot < 0) {
             op.file.release();
-            op.failClosed("the AIO context is closed");
+            op.failure = Operation.closed(op, "the AIO context is closed");
+            failWithoutKernel(op);
             return op;
         }
         if (submitInSlot(slot, op) == SLOT_FREED) {
@@ -775,6 +776,24 @@ public final class AioEngine implements AioContext {
         }
     }
 
+    /**
+     * Completes, with its failure, an operation the kernel will never complete (refused, cancelled, closed), after
+     * telling the metrics, so that every submitted operation is counted as completed exactly once.
+     */
+    private void failWithoutKernel(Operation<?> op) {
+        CompletionObserver observer = this.observer;
+        if (observer != null && op.submittedNanos != 0) {
+            long now = System.nanoTime();
+            long entered = op.inKernelNanos != 0 ? op.inKernelNanos : now;
+            try {
+                observer.completed(entered - op.submittedNanos, now - op.submittedNanos, true);
+            } catch (RuntimeException e) {
+                LOG.error("The AIO completion observer failed", e);
+            }
+        }
+        dispatch(op);
+    }
+
     /** Frees the slot of an operation that never reached the kernel; false when the teardown already took it. */
     private boolean releaseUnsubmitted(int slot, Operation<?> op) {
         lock.lock();
@@ -805,7 +824,7 @@ public final class AioEngine implements AioContext {
         if (op.failure == null) {
             op.failure = Operation.closed(op, "the AIO context is closed");
         }
-        dispatch(op);
+        failWithoutKernel(op);
     }
 
     // ------------------------------------------------------------------------------------------------ poller
@@ -976,7 +995,7 @@ public final class AioEngine implements AioContext {
             op.buffer = null;
             op.file.release();
             op.failure = Operation.closed(op, "the AIO context was closed before it could be submitted");
-            dispatch(op);
+            failWithoutKernel(op);
         }
         if (pollerPhase.compareAndSet(POLLER_NOT_STARTED, POLLER_DONE)) {
             teardown();
@@ -1014,7 +1033,7 @@ public final class AioEngine implements AioContext {
             op.buffer = null;
             op.file.release();
             op.failure = Operation.closed(op, "the AIO completion poller stopped");
-            dispatch(op);
+            failWithoutKernel(op);
         }
         syscallGate.closeAndAwaitIdle();
         destroyContext(ctx); // waits for every operation still in the kernel
@@ -1039,7 +1058,7 @@ public final class AioEngine implements AioContext {
             op.failure = new AioClosedException(op.describe()
                     + " had not completed when the AIO context was closed after its shutdown timeout of "
                     + shutdownTimeout + "; it may or may not have taken effect");
-            dispatch(op);
+            failWithoutKernel(op);
         }
         for (EngineFile file : List.copyOf(openFiles)) {
             file.close();
