@@ -48,9 +48,8 @@ final class AioLoad implements Load {
         running = true;
         stopped = new CountDownLatch(job.queueDepth());
         AtomicLong cursor = new AtomicLong();
-        long blocks = fileSize / job.blockSize();
         for (int i = 0; i < job.queueDepth(); i++) {
-            new Lane(job, recorder, blocks, cursor, 0x9E3779B97F4A7C15L * (i + 1)).issue();
+            new Lane(job, recorder, new BlockPicker(job, fileSize, cursor, i)).issue();
         }
     }
 
@@ -58,20 +57,16 @@ final class AioLoad implements Load {
     private final class Lane implements BiConsumer<Integer, Throwable> {
         private final Job job;
         private final Recorder recorder;
-        private final long blocks;
-        private final AtomicLong cursor;
+        private final BlockPicker positions;
         private final MemorySegment buffer;
-        private long random;
         private long startNanos;
         private boolean issuing;
         private boolean completedWhileIssuing;
 
-        Lane(Job job, Recorder recorder, long blocks, AtomicLong cursor, long seed) {
+        Lane(Job job, Recorder recorder, BlockPicker positions) {
             this.job = job;
             this.recorder = recorder;
-            this.blocks = blocks;
-            this.cursor = cursor;
-            this.random = seed;
+            this.positions = positions;
             this.buffer = file.allocate(job.blockSize());
             buffer.fill((byte) 0x42);
         }
@@ -84,15 +79,8 @@ final class AioLoad implements Load {
                     stopped.countDown();
                     break;
                 }
-                long block;
-                if (job.random()) {
-                    random = Load.nextRandom(random);
-                    block = (random >>> 1) % blocks;
-                } else {
-                    block = cursor.getAndIncrement() % blocks;
-                }
+                long position = positions.nextPosition();
                 startNanos = System.nanoTime();
-                long position = block * job.blockSize();
                 (job.write() ? file.write(buffer, position) : file.read(buffer, position)).whenComplete(this);
             } while (completedWhileIssuing); // completed at once: loop here rather than recurse
             issuing = false;

@@ -26,27 +26,22 @@ final class AsyncChannelLoad implements Load {
         running = true;
         stopped = new CountDownLatch(job.queueDepth());
         AtomicLong cursor = new AtomicLong();
-        long blocks = fileSize / job.blockSize();
         for (int i = 0; i < job.queueDepth(); i++) {
-            new Lane(job, recorder, blocks, cursor, 0x9E3779B97F4A7C15L * (i + 1)).issue();
+            new Lane(job, recorder, new BlockPicker(job, fileSize, cursor, i)).issue();
         }
     }
 
     private final class Lane implements CompletionHandler<Integer, Void> {
         private final Job job;
         private final Recorder recorder;
-        private final long blocks;
-        private final AtomicLong cursor;
+        private final BlockPicker positions;
         private final ByteBuffer buffer;
-        private long random;
         private long startNanos;
 
-        Lane(Job job, Recorder recorder, long blocks, AtomicLong cursor, long seed) {
+        Lane(Job job, Recorder recorder, BlockPicker positions) {
             this.job = job;
             this.recorder = recorder;
-            this.blocks = blocks;
-            this.cursor = cursor;
-            this.random = seed;
+            this.positions = positions;
             this.buffer = ByteBuffer.allocateDirect(job.blockSize() + 4096).alignedSlice(4096).limit(job.blockSize());
         }
 
@@ -55,16 +50,9 @@ final class AsyncChannelLoad implements Load {
                 stopped.countDown();
                 return;
             }
-            long block;
-            if (job.random()) {
-                random = Load.nextRandom(random);
-                block = (random >>> 1) % blocks;
-            } else {
-                block = cursor.getAndIncrement() % blocks;
-            }
+            long position = positions.nextPosition();
             buffer.clear();
             startNanos = System.nanoTime();
-            long position = block * job.blockSize();
             if (job.write()) {
                 channel.write(buffer, position, null, this);
             } else {

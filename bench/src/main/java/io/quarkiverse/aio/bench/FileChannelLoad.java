@@ -32,29 +32,20 @@ final class FileChannelLoad implements Load {
         running = true;
         threadCount = Math.min(job.queueDepth(), MAX_THREADS);
         AtomicLong cursor = new AtomicLong();
-        long blocks = fileSize / job.blockSize();
         for (int i = 0; i < threadCount; i++) {
-            long seed = 0x9E3779B97F4A7C15L * (i + 1);
-            Runnable loop = () -> run(job, recorder, blocks, cursor, seed);
+            BlockPicker positions = new BlockPicker(job, fileSize, cursor, i);
+            Runnable loop = () -> run(job, recorder, positions);
             threads.add(virtual ? Thread.ofVirtual().start(loop) : Thread.ofPlatform().start(loop));
         }
     }
 
-    private void run(Job job, Recorder recorder, long blocks, AtomicLong cursor, long seed) {
+    private void run(Job job, Recorder recorder, BlockPicker positions) {
         ByteBuffer buffer = ByteBuffer.allocateDirect(job.blockSize() + 4096).alignedSlice(4096).limit(job.blockSize());
-        long random = seed;
         try {
             while (running) {
-                long block;
-                if (job.random()) {
-                    random = Load.nextRandom(random);
-                    block = (random >>> 1) % blocks;
-                } else {
-                    block = cursor.getAndIncrement() % blocks;
-                }
+                long position = positions.nextPosition();
                 buffer.clear();
                 long start = System.nanoTime();
-                long position = block * job.blockSize();
                 if (job.write()) {
                     channel.write(buffer, position);
                 } else {

@@ -19,12 +19,4 @@ interface Load extends AutoCloseable {
     default long ioGeteventsCalls() {
         return -1;
     }
-
-    /** A fast per-lane random block index: xorshift, no allocation. */
-    static long nextRandom(long x) {
-        x ^= x << 13;
-        x ^= x >>> 7;
-        x ^= x << 17;
-        return x;
-    }
 }
