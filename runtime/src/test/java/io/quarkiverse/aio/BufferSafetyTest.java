@@ -13,7 +13,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -50,22 +49,9 @@ class BufferSafetyTest {
         completions.shutdownNow();
     }
 
-    /** Blocks the completion executor until the returned latch is released. */
-    static CountDownLatch holdCompletions() {
-        CountDownLatch release = new CountDownLatch(1);
-        completions.execute(() -> {
-            try {
-                release.await(TestFiles.TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        return release;
-    }
-
     @Test
     void sharedArenaClosedDuringAReadFailsTheStageAndCorruptsNothing() throws Exception {
-        CountDownLatch release = holdCompletions();
+        CountDownLatch release = TestFiles.hold(completions);
         Arena arena = Arena.ofShared();
         MemorySegment buffer = arena.allocate(SIZE, 4096);
         CompletionStage<Integer> read = file.read(buffer, 0);

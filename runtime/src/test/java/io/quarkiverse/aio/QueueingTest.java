@@ -92,14 +92,7 @@ class QueueingTest {
         try (AioContext aio = AioContext.builder().queueDepth(4).completionExecutor(completions).build();
                 AioFile file = aio.open(dir.resolve("f.bin"), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
             // Hold the executor so that the stage cannot complete before the dependent stage is attached.
-            CountDownLatch release = new CountDownLatch(1);
-            completions.execute(() -> {
-                try {
-                    release.await(TestFiles.TIMEOUT_SECONDS, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
+            CountDownLatch release = TestFiles.hold(completions);
             CompletionStage<String> thread = file.write(aio.allocate(10), 0)
                     .thenApply(n -> Thread.currentThread().getName());
             release.countDown();

@@ -65,4 +65,17 @@ public final class TestFiles {
             return e; // get() throws a cancellation itself rather than wrapping it
         }
     }
+
+    /** Occupies a one-thread executor until the returned latch is counted down (bounded by the suite's timeout). */
+    public static java.util.concurrent.CountDownLatch hold(java.util.concurrent.Executor executor) {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        executor.execute(() -> {
+            try {
+                release.await(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        return release;
+    }
 }
