@@ -5,10 +5,10 @@ import java.lang.foreign.MemorySegment;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Objects;
+import java.util.ServiceLoader;
 import java.util.concurrent.Executor;
-
-import io.quarkiverse.aio.internal.AioEngine;
-import io.quarkiverse.aio.internal.ThreadPoolContext;
+import java.util.function.Supplier;
 
 /**
  * A Linux kernel AIO context ({@code io_setup}) with its completion poller. In Quarkus, inject it:
@@ -73,32 +73,63 @@ public interface AioContext extends AutoCloseable {
     boolean isOpen();
 
     /**
-     * Stops accepting operations, lets those in the kernel finish (up to the shutdown timeout), fails the rest
-     * with {@link AioClosedException}, stops the poller and destroys the kernel context. Idempotent.
+     * Closes the context. New operations are refused with {@link AioClosedException}, and so are those still waiting
+     * in Java for room in the ring (they never reached the kernel). Polls are cancelled ({@code io_cancel}; their
+     * stages fail with {@link java.util.concurrent.CancellationException}). Every operation in the kernel is waited
+     * for and completes with its true result. Only when some are still in the kernel after the shutdown timeout are
+     * they handed to {@code io_cancel}, and if the kernel still holds them the context is destroyed
+     * ({@code io_destroy} waits for them) and their stages fail with {@link AioClosedException}, saying that they may
+     * or may not have taken effect. When this returns, every stage is complete and the kernel touches no buffer any
+     * more. Idempotent; called from a completion callback it returns at once and the poller finishes the work.
      */
     @Override
     void close();
+
+    /** Live figures of this context: operations, system calls, poller state. */
+    AioStatistics statistics();
+
+    /**
+     * Starts timing every operation for {@code observer} (metrics); null stops. The observer runs on the thread that
+     * collects the completion: it must be quick and must not block.
+     */
+    void observe(CompletionObserver observer);
+
+    /** Receives the timing of every completed operation. */
+    @FunctionalInterface
+    interface CompletionObserver {
+        /**
+         * @param queuedNanos from the call that submitted it until it entered the kernel
+         * @param totalNanos from the call until its completion was collected
+         * @param failed whether it completed with an error
+         */
+        void completed(long queuedNanos, long totalNanos, boolean failed);
+    }
 
     /** A builder for a context outside Quarkus (tests, tools, plain {@code main} programs). */
     static Builder builder() {
         return new Builder();
     }
 
-    /** Settings of a context built outside Quarkus. */
+    /** Settings of a context built outside Quarkus. The defaults are those of {@code @Inject AioContext}. */
     final class Builder {
-        /** The largest queue depth accepted: far above any useful ring, well inside the kernel's own bound. */
-        public static final int MAX_QUEUE_DEPTH = 1 << 20;
+        /**
+         * The largest queue depth accepted: the kernel's default system-wide limit ({@code fs.aio-max-nr}) is 65536
+         * events for all contexts together.
+         */
+        public static final int MAX_QUEUE_DEPTH = 65535;
 
-        private int queueDepth = 256;
-        private Duration shutdownTimeout = Duration.ofSeconds(10);
-        private Executor pollerExecutor;
-        private Executor completionExecutor;
-        private CloseableArenaBuffers closeableArenaBuffers = CloseableArenaBuffers.COPY;
-        private boolean userspaceReap = true;
-        private boolean batchPollerSubmits = true;
-        private boolean completionEventFd;
-        private AioFallback fallback = AioFallback.NONE;
-        private java.util.function.Supplier<Executor> callerExecutor;
+        int queueDepth = 256;
+        Duration shutdownTimeout = Duration.ofSeconds(10);
+        Duration pollerStallThreshold = Duration.ofMillis(10);
+        Executor pollerExecutor;
+        Executor completionExecutor;
+        Executor blockingExecutor;
+        Supplier<Executor> callerExecutor;
+        CloseableArenaBuffers closeableArenaBuffers = CloseableArenaBuffers.COPY;
+        SubmitBatching submitBatching = SubmitBatching.AUTO;
+        AioFallback fallback = AioFallback.NONE;
+        boolean userspaceReap = true;
+        boolean completionEventFd;
 
         Builder() {
         }
@@ -113,7 +144,10 @@ public interface AioContext extends AutoCloseable {
             return this;
         }
 
-        /** How long {@link AioContext#close()} waits for operations in flight (0 to 1 day); default 10 s. */
+        /**
+         * How long {@link AioContext#close()} waits for operations in the kernel before it cancels what can be
+         * cancelled (0 to 1 day); default 10 s. See {@link AioContext#close()}.
+         */
         public Builder shutdownTimeout(Duration shutdownTimeout) {
             if (shutdownTimeout.isNegative() || shutdownTimeout.compareTo(Duration.ofDays(1)) > 0) {
                 throw new IllegalArgumentException("shutdownTimeout must be between 0 and 1 day, was " + shutdownTimeout);
@@ -123,8 +157,22 @@ public interface AioContext extends AutoCloseable {
         }
 
         /**
-         * Runs the completion poller, a loop that blocks in {@code io_getevents} for the context's whole life. It
-         * needs a platform thread of its own. Default: a new daemon thread named {@code aio-poller}.
+         * How long a completion callback may hold the poller thread before another thread takes over collecting
+         * completions, so that one blocking callback does not stall the others (0 to 10 s; zero turns the guard off);
+         * default 10 ms. The takeover is logged once, with the stack of the blocking callback.
+         */
+        public Builder pollerStallThreshold(Duration pollerStallThreshold) {
+            if (pollerStallThreshold.isNegative() || pollerStallThreshold.compareTo(Duration.ofSeconds(10)) > 0) {
+                throw new IllegalArgumentException(
+                        "pollerStallThreshold must be between 0 and 10 s, was " + pollerStallThreshold);
+            }
+            this.pollerStallThreshold = pollerStallThreshold;
+            return this;
+        }
+
+        /**
+         * Runs the completion poller, a loop that waits in the kernel for the context's whole life. It needs a
+         * platform thread of its own. Default: a new daemon thread named {@code aio-poller}.
          */
         public Builder pollerExecutor(Executor pollerExecutor) {
             this.pollerExecutor = pollerExecutor;
@@ -132,38 +180,45 @@ public interface AioContext extends AutoCloseable {
         }
 
         /**
-         * Completes the returned stages, and so runs the stages that depend on them. Default {@code null}: they
-         * complete on the poller thread, which is fastest but stalls every completion while a dependent stage
-         * blocks.
+         * When set, every stage completes on this executor, and so do the stages that depend on it: one hand-off per
+         * operation, for applications whose callbacks routinely block. Default {@code null}: a stage completes on the
+         * thread that collected its completion (the poller, or a caller waiting for it), without a hand-off; a
+         * callback that blocks there is covered by {@link #pollerStallThreshold(Duration)}.
          */
         public Builder completionExecutor(Executor completionExecutor) {
             this.completionExecutor = completionExecutor;
             return this;
         }
 
+        /**
+         * Runs the short blocking work the library moves off the poller and off callers: retries of RWF_NOWAIT
+         * operations without the flag, and the final {@code close(2)} of a file. Default: daemon threads of the
+         * context's own, started when needed.
+         */
+        public Builder blockingExecutor(Executor blockingExecutor) {
+            this.blockingExecutor = blockingExecutor;
+            return this;
+        }
+
         /** What to do with buffers from arenas their owner can close; default {@link CloseableArenaBuffers#COPY}. */
         public Builder closeableArenaBuffers(CloseableArenaBuffers closeableArenaBuffers) {
-            this.closeableArenaBuffers = java.util.Objects.requireNonNull(closeableArenaBuffers);
+            this.closeableArenaBuffers = Objects.requireNonNull(closeableArenaBuffers);
             return this;
         }
 
         /**
-         * Whether the poller reads completions from the ring the kernel maps into the process, without a system call,
-         * when there are any (as fio's userspace_reap, Seastar and ActiveMQ Artemis do); io_getevents is still used to
-         * wait. Default true; false forces one io_getevents per wake-up.
+         * Whether the poller reads completions from the ring the kernel maps into the process, without a system call
+         * (as fio's userspace_reap, Seastar and ActiveMQ Artemis do). Default true; false makes the poller collect
+         * every completion with {@code io_getevents}.
          */
         public Builder userspaceReap(boolean userspaceReap) {
             this.userspaceReap = userspaceReap;
             return this;
         }
 
-        /**
-         * Whether operations submitted from completions running on the poller (no completion executor) are gathered
-         * and submitted together, in one io_submit, once the current batch of completions has been dispatched.
-         * Default true; false submits each at once.
-         */
-        public Builder batchPollerSubmits(boolean batchPollerSubmits) {
-            this.batchPollerSubmits = batchPollerSubmits;
+        /** How operations issued by callbacks on the poller reach the kernel; default {@link SubmitBatching#AUTO}. */
+        public Builder submitBatching(SubmitBatching submitBatching) {
+            this.submitBatching = Objects.requireNonNull(submitBatching);
             return this;
         }
 
@@ -175,18 +230,22 @@ public interface AioContext extends AutoCloseable {
 
         /**
          * Called on the submitting thread for every operation: when it returns an executor, the operation's stage
-         * completes on it rather than on the completion executor. Quarkus uses it to resume operations started on a
-         * Vert.x context on that context.
+         * completes on it. Quarkus uses it to resume operations started on a Vert.x event loop on that event loop.
          */
-        public Builder callerExecutor(java.util.function.Supplier<Executor> callerExecutor) {
+        public Builder callerExecutor(Supplier<Executor> callerExecutor) {
             this.callerExecutor = callerExecutor;
             return this;
         }
 
         /** What to do where Linux AIO cannot be used; default {@link AioFallback#NONE}: fail with the reason. */
         public Builder fallback(AioFallback fallback) {
-            this.fallback = java.util.Objects.requireNonNull(fallback);
+            this.fallback = Objects.requireNonNull(fallback);
             return this;
+        }
+
+        /** The settings collected so far. */
+        public AioSettings settings() {
+            return new AioSettings(this);
         }
 
         /**
@@ -196,24 +255,13 @@ public interface AioContext extends AutoCloseable {
          * @throws AioException when {@code io_setup} fails otherwise
          */
         public AioContext build() throws AioException {
-            if (fallback == AioFallback.FORCED_THREAD_POOL) {
-                return new ThreadPoolContext(queueDepth, shutdownTimeout, pollerExecutor, callerExecutor);
+            AioSettings settings = settings();
+            for (AioContextProvider provider : ServiceLoader.load(AioContextProvider.class,
+                    AioContext.class.getClassLoader())) {
+                return provider.create(settings);
             }
-            try {
-                AioEngine engine = AioEngine.start(queueDepth, shutdownTimeout, pollerExecutor, completionExecutor,
-                        closeableArenaBuffers, userspaceReap, batchPollerSubmits, completionEventFd);
-                engine.resumeOn(callerExecutor);
-                return engine;
-            } catch (AioUnavailableException e) {
-                if (fallback != AioFallback.THREAD_POOL) {
-                    throw e;
-                }
-                org.jboss.logging.Logger.getLogger(AioContext.class).warnf(
-                        "Linux AIO is unavailable, so file I/O runs on a thread pool instead (quarkus.aio.fallback"
-                                + "=thread-pool): %s",
-                        e.getMessage());
-                return new ThreadPoolContext(queueDepth, shutdownTimeout, pollerExecutor, callerExecutor);
-            }
+            throw new AioUnavailableException("no AioContextProvider found: the quarkus-aio runtime jar is incomplete",
+                    0, null);
         }
     }
 }

@@ -11,16 +11,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
-
-import io.quarkiverse.aio.internal.AioEngine;
-
 /** What metrics see: every submitted operation completes exactly once, those failed at close included. */
 class ObserverTest {
 
     @Test
     void everySubmittedOperationIsObservedOnce() throws Exception {
         AtomicLong completed = new AtomicLong(), failed = new AtomicLong();
-        AioEngine aio = (AioEngine) AioContext.builder().queueDepth(1).build();
+        AioContext aio = AioContext.builder().queueDepth(1).build();
         aio.observe((queued, total, error) -> {
             completed.incrementAndGet();
             if (error) {
@@ -39,7 +36,7 @@ class ObserverTest {
             stage.handle((n, e) -> null).get(TestFiles.TIMEOUT_SECONDS, TimeUnit.SECONDS);
         }
         long failures = stages.stream().filter(CompletableFuture::isCompletedExceptionally).count();
-        assertEquals(200, aio.submittedCount());
+        assertEquals(200, aio.statistics().submitted());
         assertEquals(200, completed.get(), "observed completions");
         assertEquals(failures, failed.get(), "observed failures");
     }

@@ -21,7 +21,6 @@ import org.junit.jupiter.api.Test;
 
 import com.sun.nio.file.ExtendedOpenOption;
 
-import io.quarkiverse.aio.internal.AioEngine;
 
 /**
  * Far more operations than the ring holds, from many threads: the excess waits in Java, nothing fails with EAGAIN,
@@ -59,12 +58,12 @@ class QueueingTest {
                 all.addAll(f.get(TestFiles.TIMEOUT_SECONDS, TimeUnit.SECONDS));
             }
             pool.shutdown();
-            assertTrue(((AioEngine) aio).queued() + ((AioEngine) aio).inFlight() <= all.size());
+            assertTrue(aio.statistics().queued() + aio.statistics().inFlight() <= all.size());
             for (CompletionStage<Integer> stage : all) {
                 assertEquals(BLOCK, await(stage));
             }
-            assertEquals(0, ((AioEngine) aio).inFlight());
-            assertEquals(0, ((AioEngine) aio).queued());
+            assertEquals(0, aio.statistics().inFlight());
+            assertEquals(0, aio.statistics().queued());
 
             // Read everything back, again 100 x the depth at once.
             int blocks = threads * perThread;

@@ -172,14 +172,14 @@ class SurfaceTest {
                 AioOpenOption.DIRECT)) {
             await(direct.write(filled(direct.allocate(1 << 20), 6), 0)); // direct writes leave the page cache empty
         }
-        long retriesBefore = ((io.quarkiverse.aio.internal.AioEngine) aio).nowaitRetries();
+        long retriesBefore = aio.statistics().nowaitRetries();
         try (AioFile buffered = aio.open(path)) {
             MemorySegment buffer = aio.allocate(1 << 20);
             assertEquals(1 << 20, await(buffered.read(buffer, 0, RwFlags.NOWAIT)));
             assertEquals(6, buffer.get(ValueLayout.JAVA_BYTE, (1 << 20) - 1));
             assertEquals(1 << 20, await(buffered.read(buffer, 0, RwFlags.NOWAIT)), "now cached: no retry needed");
         }
-        long retries = ((io.quarkiverse.aio.internal.AioEngine) aio).nowaitRetries() - retriesBefore;
+        long retries = aio.statistics().nowaitRetries() - retriesBefore;
         System.out.println("RWF_NOWAIT retries: " + retries);
         assertTrue(retries >= 1, "the uncached read met EAGAIN and was retried");
     }

@@ -36,14 +36,14 @@ final class AioLoad implements Load {
 
     @Override
     public long ioGeteventsCalls() {
-        return ((io.quarkiverse.aio.internal.AioEngine) aio).pollerStatistics().ioGeteventsCalls();
+        return aio.statistics().ioGeteventsCalls();
     }
 
     @Override
     public void start(Path path, long fileSize, Job job, Recorder recorder) throws Exception {
         // completions on the poller (no completion executor)
         aio = AioContext.builder().queueDepth(Math.max(job.queueDepth(), 32)).userspaceReap(userspaceReap)
-                .batchPollerSubmits(batchSubmits).build();
+                .submitBatching(batchSubmits ? io.quarkiverse.aio.SubmitBatching.AUTO : io.quarkiverse.aio.SubmitBatching.NEVER).build();
         file = aio.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE, AioOpenOption.DIRECT);
         running = true;
         stopped = new CountDownLatch(job.queueDepth());

@@ -3,6 +3,7 @@ package io.quarkiverse.aio.deployment;
 import java.util.List;
 import java.util.Optional;
 
+import io.quarkiverse.aio.AioContextProvider;
 import io.quarkiverse.aio.internal.linux.LibC;
 import io.quarkiverse.aio.internal.linux.LinuxAio;
 import io.quarkiverse.aio.runtime.AioContextProducer;
@@ -24,6 +25,7 @@ import io.quarkus.deployment.builditem.ModuleEnableNativeAccessBuildItem;
 import io.quarkus.deployment.builditem.NativeImageFeatureBuildItem;
 import io.quarkus.deployment.builditem.nativeimage.ReflectiveClassBuildItem;
 import io.quarkus.deployment.builditem.nativeimage.RuntimeInitializedClassBuildItem;
+import io.quarkus.deployment.builditem.nativeimage.ServiceProviderBuildItem;
 
 class AioProcessor {
 
@@ -90,13 +92,22 @@ class AioProcessor {
      */
     @BuildStep
     List<RuntimeInitializedClassBuildItem> runtimeInitializedClasses() {
-        return RUNTIME_INITIALIZED.stream().map(c -> new RuntimeInitializedClassBuildItem(c.getName())).toList();
+        return RUNTIME_INITIALIZED.stream().map(RuntimeInitializedClassBuildItem::new).toList();
     }
 
     /**
      * LibC holds the downcall handles, LinuxAio the syscall table of the host it starts on. Initializing them at run
      * time keeps method handles bound to C symbol addresses out of the image heap: such constants are the likely cause
-     * of the linkToNative parsing failure of Quarkus issue 55594.
+     * of the linkToNative parsing failure of Quarkus issue 55594. ArenaKind holds a Thread and the JDK's arena classes
+     * of the running JVM; the cleaner of CallerWaits starts a thread; Failures holds Paths of /proc.
      */
-    static final List<Class<?>> RUNTIME_INITIALIZED = List.of(LibC.class, LinuxAio.class);
+    static final List<String> RUNTIME_INITIALIZED = List.of(LibC.class.getName(), LinuxAio.class.getName(),
+            "io.quarkiverse.aio.internal.ArenaKind", "io.quarkiverse.aio.internal.CallerWaits$Cleaners",
+            "io.quarkiverse.aio.internal.Failures");
+
+    /** AioContext.Builder finds the engine through ServiceLoader; a native executable needs the provider listed. */
+    @BuildStep
+    ServiceProviderBuildItem contextProvider() {
+        return new ServiceProviderBuildItem(AioContextProvider.class.getName(), "io.quarkiverse.aio.internal.AioContextFactory");
+    }
 }

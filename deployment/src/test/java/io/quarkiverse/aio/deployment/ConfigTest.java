@@ -1,6 +1,7 @@
 package io.quarkiverse.aio.deployment;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Set;
 
@@ -19,7 +20,7 @@ class ConfigTest {
     static final QuarkusUnitTest app = new QuarkusUnitTest()
             .withApplicationRoot(jar -> jar.addClass(CompletionThreads.class))
             .overrideConfigKey("quarkus.aio.queue-depth", "7")
-            .overrideConfigKey("quarkus.aio.completion-dispatch", "poller");
+            .overrideConfigKey("quarkus.aio.completion-dispatch", "executor");
 
     @Inject
     AioContext aio;
@@ -30,7 +31,8 @@ class ConfigTest {
     }
 
     @Test
-    void pollerDispatchCompletesOnThePollerThread() throws Exception {
-        assertEquals(Set.of("aio-poller"), CompletionThreads.of(aio, "ConfigTest"));
+    void executorDispatchCompletesOnTheManagedExecutor() throws Exception {
+        Set<String> threads = CompletionThreads.of(aio, "ConfigTest");
+        assertTrue(threads.stream().allMatch(t -> t.startsWith("executor-thread-")), threads.toString());
     }
 }

@@ -1,7 +1,7 @@
 package io.quarkiverse.aio.internal;
 
-import static io.quarkiverse.aio.internal.linux.KernelAbi.*;
-import static java.lang.foreign.ValueLayout.*;
+import static io.quarkiverse.aio.internal.linux.KernelAbi.IOCB_CMD_POLL;
+import static io.quarkiverse.aio.internal.linux.KernelAbi.IO_EVENT;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -9,223 +9,134 @@ import java.lang.foreign.MemorySegment;
 import java.nio.file.FileSystems;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicIntegerArray;
-import java.util.concurrent.locks.ReentrantLock;
-
-import org.jboss.logging.Logger;
+import java.util.function.Supplier;
 
 import io.quarkiverse.aio.AioClosedException;
 import io.quarkiverse.aio.AioContext;
 import io.quarkiverse.aio.AioException;
 import io.quarkiverse.aio.AioFile;
+import io.quarkiverse.aio.AioSettings;
+import io.quarkiverse.aio.AioStatistics;
 import io.quarkiverse.aio.AioUnavailableException;
 import io.quarkiverse.aio.CloseableArenaBuffers;
+import io.quarkiverse.aio.internal.linux.AioSyscalls;
 import io.quarkiverse.aio.internal.linux.Arch;
 import io.quarkiverse.aio.internal.linux.Errno;
 import io.quarkiverse.aio.internal.linux.LibC;
-import io.quarkiverse.aio.internal.linux.LinuxAio;
 
 /**
- * A kernel AIO context, its slot table and its completion poller.
- * <p>
- * <b>Slots.</b> Each operation in the kernel owns one of {@code queueDepth} slots: an iocb, a pointer to it and an
- * errno cell, all preallocated; the slot index travels in {@code aio_data} and comes back in the completion. When
- * every slot is taken, operations wait in {@link #pending} and the poller submits them as slots free up.
- * <p>
- * <b>Lifecycle.</b> The kernel may crash the process when {@code io_submit} or {@code io_getevents} is given a
- * destroyed context. So only the poller thread calls {@code io_getevents}, and it alone destroys the context once
- * it has stopped polling and {@link #syscallGate} has shut out every thread that could still call
- * {@code io_submit}. Native memory is freed only after that too.
+ * A Linux AIO context: the façade over its parts, each of which owns one concern.
+ * <ul>
+ * <li>{@link KernelContext}: the kernel context, its syscalls and the gate that keeps them off a destroyed one;</li>
+ * <li>{@link SlotTable}: the ring's slots, iocbs and errno cells, with a lock-free free stack;</li>
+ * <li>{@link Submitter}, {@link PendingQueue}, {@link SubmitBatch}: how operations reach the kernel;</li>
+ * <li>{@link CompletionSource} ({@link RingSource}, {@link SyscallSource}), {@link Completer}: how they come back;</li>
+ * <li>{@link CompletionPoller}, {@link StallGuard}: who collects them, and what happens when a callback blocks;</li>
+ * <li>{@link CallerWaits}: platform threads woken by the kernel for their own operations;</li>
+ * <li>{@link LibraryMemory}: the memory the library lends to operations;</li>
+ * <li>{@link Lifecycle}: closing and teardown; {@link EngineStatistics}: the figures.</li>
+ * </ul>
  */
 public final class AioEngine implements AioContext {
 
-    private static final Logger LOG = Logger.getLogger(AioEngine.class);
-
-    /**
-     * How long an idle poller sleeps in io_getevents before it looks at the context's state again. close() wakes it
-     * at once through an eventfd, so this is a safety net; without the eventfd it bounds how long close() waits.
-     */
-    private static final long IDLE_WAKE_NANOS = TimeUnit.SECONDS.toNanos(1);
-    private static final long IDLE_WAKE_NANOS_WITHOUT_EVENTFD = TimeUnit.MILLISECONDS.toNanos(100);
-    private static final int OPEN = 0, CLOSING = 1, CLOSED = 2;
-    private static final int POLLER_NOT_STARTED = 0, POLLER_RUNNING = 1, POLLER_DONE = 2;
-
-    private final long ctx;
-    private final int depth;
-    /** The slot whose iocb polls {@link #wakeFd}: one past the operation slots, so it costs users no depth. */
-    private final int wakeSlot;
-    /** An eventfd the poller's IOCB_CMD_POLL watches; -1 when it could not be made. */
-    private final int wakeFd;
-    private volatile boolean wakeArmed;
-    /** The eventfd signalled on every completion for the user's own event loop (IOCB_FLAG_RESFD), or -1. */
-    private final int userEventFd;
-    private final Duration shutdownTimeout;
-    private final Executor completionExecutor;
-    private final boolean trustCloseableArenas;
-    private final boolean batchPollerSubmits;
-    /** Runs RWF_NOWAIT retries, which may block in io_submit: never the poller. */
-    private final Executor retryExecutor;
-    private final java.util.concurrent.atomic.LongAdder nowaitRetries = new java.util.concurrent.atomic.LongAdder();
-    private static final int RWF_NOWAIT = io.quarkiverse.aio.RwFlags.NOWAIT.bits();
+    final int depth;
+    final KernelContext kernel;
+    final SlotTable slots;
+    final CompletionSource source;
+    final PendingQueue pending = new PendingQueue();
+    final LibraryMemory memory;
+    final EngineStatistics statistics = new EngineStatistics(this);
+    final Lifecycle lifecycle;
+    final Completer completer;
+    final Submitter submitter;
+    final StallGuard guard;
+    private final CallerWaits callerWaits = new CallerWaits(this);
+    /** The current poller; replaced when a callback holds it too long. */
+    volatile CompletionPoller poller;
+    /** Set when an operation the kernel had no room for waits with nothing in flight to retry it. */
+    volatile boolean retrySoon;
     private final Arch arch;
-
-    // Native memory, from calloc so that it is freed at a known moment (teardown), not by the GC.
-    private final MemorySegment iocbs;
-    private final MemorySegment iocbPointers;
-    private final MemorySegment events;
-    private final MemorySegment callStates;
-    private final MemorySegment timeout;
-    /** errno cell of each slot (used by the thread that submits into the slot) and, last, the poller's. */
-    private final MemorySegment[] slotCallState;
-    private final MemorySegment pollerCallState;
-
-    private final ReentrantLock lock = new ReentrantLock();
-    // Guarded by lock:
-    private final Operation<?>[] slots;
-    private final int[] freeSlots;
-    private int freeCount;
-    private final ArrayDeque<Operation<?>> pending = new ArrayDeque<>();
-    private volatile int state = OPEN;
-    private long closeDeadline;
-
-    /** Threads inside io_submit; closed (for good) before io_destroy. */
-    private final UsageGate syscallGate = new UsageGate();
-    private final AtomicInteger pollerPhase = new AtomicInteger(POLLER_NOT_STARTED);
-    private final CountDownLatch terminated = new CountDownLatch(1);
-    private volatile Thread pollerThread;
-    private volatile Thread teardownThread;
-    /** Operations submitted (or being submitted) and not yet reaped: the kernel will complete them. */
-    private final AtomicInteger inKernel = new AtomicInteger();
-    /** Per slot, how many parties still hold it (see {@link #letGo}). */
-    private final AtomicIntegerArray slotHolds;
+    private final boolean trustCloseableArenas;
+    private final Supplier<Executor> callerExecutor;
+    private final OptionalInt userEventFd;
+    private final EventFd userEventFdOwned;
+    private final ExecutorService ownedBlockingExecutor;
+    private final Executor blockingExecutor;
+    private final AioSettings settings;
     private final Set<EngineFile> openFiles = ConcurrentHashMap.newKeySet();
-    /** The kernel's completion ring, read without system calls; null when forced to use io_getevents only. */
-    private final CompletionRing ring;
-    /** Poller-owned: whether the short io_getevents timeout of the closing phase is in place. */
-    private boolean closingTimeoutSet;
-    /** Poller-owned counters, read racily for statistics. */
-    private long ioGeteventsCalls, ringEvents;
-    /** Poller-owned scratch: operations reaped in one io_getevents call. */
-    private final Operation<?>[] reaped;
-    /** Poller-owned scratch: the operations, slots and iocb pointers of one batched io_submit. */
-    private final Operation<?>[] batch;
-    private final int[] batchSlots;
-    private final MemorySegment batchPointers;
+    /** Every poller ever started, so that each one's batch memory is freed. */
+    private final List<CompletionPoller> pollers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-    private AioEngine(long ctx, int depth, int wakeFd, int userEventFd, Duration shutdownTimeout,
-            Executor completionExecutor,
-            Executor retryExecutor,
-            CloseableArenaBuffers closeableArenaBuffers, boolean userspaceReap, boolean batchPollerSubmits, Arch arch)
-            throws AioException {
-        this.ctx = ctx;
-        this.depth = depth;
-        this.wakeSlot = depth;
-        this.wakeFd = wakeFd;
-        this.userEventFd = userEventFd;
-        this.shutdownTimeout = shutdownTimeout;
-        this.completionExecutor = completionExecutor;
-        this.retryExecutor = retryExecutor;
-        this.trustCloseableArenas = closeableArenaBuffers == CloseableArenaBuffers.TRUST;
-        this.ring = userspaceReap ? CompletionRing.of(ctx) : null;
-        this.batchPollerSubmits = batchPollerSubmits;
+    private AioEngine(AioSettings settings, KernelContext kernel, Arch arch) throws AioException {
+        this.settings = settings;
+        this.depth = settings.queueDepth();
+        this.kernel = kernel;
         this.arch = arch;
-        long stateSize = LibC.callStateSize();
-        this.iocbs = calloc(depth + 1, IOCB.byteSize());
-        this.iocbPointers = calloc(depth + 1, ADDRESS.byteSize());
-        this.events = calloc(depth + 1, IO_EVENT.byteSize());
-        this.callStates = calloc(depth + 1, stateSize);
-        this.timeout = calloc(1, TIMESPEC.byteSize());
-        this.batchPointers = calloc(depth, ADDRESS.byteSize());
-        if (iocbs == null || iocbPointers == null || events == null || callStates == null || timeout == null
-                || batchPointers == null) {
-            freeNativeMemory();
-            throw new AioException("not enough native memory for an AIO context of queue depth " + depth,
-                    Errno.ENOMEM, null);
+        this.trustCloseableArenas = settings.closeableArenaBuffers() == CloseableArenaBuffers.TRUST;
+        this.callerExecutor = settings.callerExecutor();
+        this.slots = new SlotTable(depth);
+        this.memory = new LibraryMemory(depth);
+        this.lifecycle = new Lifecycle(this, settings.shutdownTimeout());
+        if (settings.blockingExecutor() != null) {
+            this.ownedBlockingExecutor = null;
+            this.blockingExecutor = settings.blockingExecutor();
+        } else {
+            ThreadPoolExecutor pool = new ThreadPoolExecutor(4, 4, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                    Thread.ofPlatform().name("aio-blocking-", 0).daemon(true).factory());
+            pool.allowCoreThreadTimeOut(true);
+            this.ownedBlockingExecutor = pool;
+            this.blockingExecutor = pool;
         }
-        this.slotCallState = new MemorySegment[depth];
-        for (int i = 0; i <= depth; i++) {
-            iocbPointers.setAtIndex(JAVA_LONG, i, iocbs.address() + i * IOCB.byteSize());
+        EventFd userEventFd = settings.completionEventFd() ? EventFd.createNonBlocking() : null;
+        this.userEventFdOwned = userEventFd;
+        this.userEventFd = userEventFd == null ? OptionalInt.empty() : OptionalInt.of(userEventFd.fd);
+        CompletionRing ring = settings.userspaceReap() && userEventFd == null ? CompletionRing.of(kernel.ctx) : null;
+        int defaultResfd;
+        if (ring != null) {
+            RingSource ringSource = new RingSource(ring, EventFd.create());
+            this.source = ringSource;
+            defaultResfd = ringSource.pollerEventFd.fd;
+        } else {
+            this.source = SyscallSource.create(kernel, slots);
+            defaultResfd = userEventFd == null ? -1 : userEventFd.fd;
         }
-        for (int i = 0; i < depth; i++) {
-            slotCallState[i] = callStates.asSlice(i * stateSize, stateSize);
-        }
-        this.pollerCallState = callStates.asSlice(depth * stateSize, stateSize);
-        this.slots = new Operation<?>[depth];
-        this.slotHolds = new AtomicIntegerArray(depth);
-        this.reaped = new Operation<?>[depth + 1];
-        this.batch = new Operation<?>[depth];
-        this.batchSlots = new int[depth];
-        this.freeSlots = new int[depth];
-        for (int i = 0; i < depth; i++) {
-            freeSlots[i] = depth - 1 - i;
-        }
-        this.freeCount = depth;
+        this.completer = new Completer(this, settings.completionExecutor());
+        this.submitter = new Submitter(this, defaultResfd, blockingExecutor);
+        this.guard = new StallGuard(this, settings.pollerStallThreshold());
+        this.poller = newPoller();
     }
 
-    /** Creates the kernel context ({@code io_setup}) and starts the poller on {@code pollerExecutor}. */
-    public static AioEngine start(int depth, Duration shutdownTimeout, Executor pollerExecutor,
-            Executor completionExecutor, CloseableArenaBuffers closeableArenaBuffers, boolean userspaceReap,
-            boolean batchPollerSubmits, boolean completionEventFd) throws AioException {
+    /** Creates the kernel context ({@code io_setup}) and starts the poller. */
+    public static AioEngine start(AioSettings settings, AioSyscalls syscalls) throws AioException {
         Arch arch = Arch.current().orElseThrow(() -> new AioUnavailableException("Linux AIO needs Linux on x86_64 or"
                 + " aarch64; this JVM runs on " + System.getProperty("os.name") + " " + System.getProperty("os.arch"),
                 0, null));
-        long ctx;
-        int wakeFd;
-        int userEventFd = -1;
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment callState = LibC.allocateCallState(arena);
-            MemorySegment ctxp = arena.allocate(JAVA_LONG); // zeroed, as io_setup requires
-            if (LinuxAio.ioSetup(callState, depth + 1, ctxp) < 0) { // + 1: the poller's wake-up poll
-                throw Failures.ioSetup(LibC.errno(callState), depth);
-            }
-            ctx = ctxp.get(JAVA_LONG, 0);
-            if (completionEventFd) {
-                userEventFd = LibC.eventfd(callState, 0, EFD_CLOEXEC | EFD_NONBLOCK);
-                if (userEventFd < 0) {
-                    int errno = LibC.errno(callState);
-                    destroyContext(ctx);
-                    throw new AioException("eventfd for completion notification failed: " + Failures.errnoText(errno),
-                            errno, "eventfd");
-                }
-            }
-            wakeFd = LibC.eventfd(callState, 0, EFD_CLOEXEC | EFD_NONBLOCK);
-            if (wakeFd < 0) {
-                LOG.debugf("eventfd failed (%s): close() will wait up to %d ms for the poller",
-                        Failures.errnoText(LibC.errno(callState)), IDLE_WAKE_NANOS_WITHOUT_EVENTFD / 1_000_000);
-            }
-        }
+        // One event more than the slots: the syscall source's wake-up poll.
+        KernelContext kernel = KernelContext.create(syscalls, settings.queueDepth() + 1, settings.queueDepth());
         AioEngine engine;
         try {
-            // Never the poller's executor: a retry may block in io_submit, and a one-thread poller executor would
-            // never run it.
-            Executor retries = completionExecutor != null ? completionExecutor
-                    : java.util.concurrent.ForkJoinPool.commonPool();
-            engine = new AioEngine(ctx, depth, wakeFd, userEventFd, shutdownTimeout, completionExecutor, retries,
-                    closeableArenaBuffers, userspaceReap, batchPollerSubmits, arch);
+            engine = new AioEngine(settings, kernel, arch);
         } catch (AioException | RuntimeException | Error e) {
-            destroyContext(ctx);
-            closeDescriptor(wakeFd);
-            closeDescriptor(userEventFd);
+            kernel.destroy();
             throw e;
         }
-        engine.armWakeUp();
-        Executor executor = pollerExecutor != null ? pollerExecutor
+        engine.guard.start();
+        Executor executor = settings.pollerExecutor() != null ? settings.pollerExecutor()
                 : task -> Thread.ofPlatform().name("aio-poller").daemon(true).start(task);
         try {
-            executor.execute(engine::poll);
+            executor.execute(engine.poller);
         } catch (Throwable e) {
             engine.close(); // the poller never started: close() tears down on this thread
             throw new AioException("the poller executor could not run the completion poller: " + e, 0, null);
@@ -233,66 +144,50 @@ public final class AioEngine implements AioContext {
         return engine;
     }
 
-    /**
-     * Submits an IOCB_CMD_POLL on the eventfd (Linux 4.18+), so that a write to it makes io_getevents return at
-     * once. Without it the poller still stops, at its next idle timeout.
-     */
-    private void armWakeUp() {
-        int errno = 0;
-        if (wakeFd >= 0) {
-            long base = wakeSlot * IOCB.byteSize();
-            iocbs.set(JAVA_LONG, base + IOCB_DATA, wakeSlot);
-            iocbs.set(JAVA_SHORT, base + IOCB_OPCODE, IOCB_CMD_POLL);
-            iocbs.set(JAVA_INT, base + IOCB_FILDES, wakeFd);
-            iocbs.set(JAVA_LONG, base + IOCB_BUF, POLLIN); // the poll event mask
-            long pointer = iocbPointers.address() + wakeSlot * ADDRESS.byteSize();
-            if (LinuxAio.ioSubmit(pollerCallState, ctx, 1, pointer) == 1) {
-                wakeArmed = true;
-            } else {
-                errno = LibC.errno(pollerCallState);
-            }
-        }
-        long idle = wakeArmed ? IDLE_WAKE_NANOS : IDLE_WAKE_NANOS_WITHOUT_EVENTFD;
-        timeout.set(JAVA_LONG, 0, idle / 1_000_000_000L);
-        timeout.set(JAVA_LONG, 8, idle % 1_000_000_000L);
-        if (!wakeArmed && wakeFd >= 0) {
-            LOG.debugf("IOCB_CMD_POLL is not available (%s): close() will wait up to %d ms for the poller",
-                    Failures.errnoText(errno), idle / 1_000_000);
-        }
+    private CompletionPoller newPoller() throws AioException {
+        CompletionPoller p = new CompletionPoller(this, settings.submitBatching());
+        pollers.add(p);
+        return p;
     }
 
-    /** Makes a poller blocked in io_getevents return, by completing its poll on the eventfd. */
-    private void wakePoller() {
-        if (!wakeArmed || !syscallGate.enter()) {
-            return; // nothing to wake, or the teardown is already under way (and may have closed the eventfd)
+    /** For the stall guard: makes a new poller current, on a thread of its own, in place of {@code stuck}. */
+    boolean replacePoller(CompletionPoller stuck) {
+        if (poller != stuck || !lifecycle.pollerRunning()) {
+            return false;
         }
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment one = arena.allocate(JAVA_LONG);
-            one.set(JAVA_LONG, 0, 1L);
-            LibC.write(LibC.allocateCallState(arena), wakeFd, one, JAVA_LONG.byteSize());
-        } finally {
-            syscallGate.exit();
+        CompletionPoller next;
+        try {
+            next = newPoller();
+        } catch (AioException e) {
+            return false; // no memory for another batch: the stuck poller goes on when its callback returns
         }
+        poller = next;
+        Thread.ofPlatform().name("aio-poller").daemon(true).start(next);
+        wakePoller();
+        return true;
     }
 
-    private static void closeDescriptor(int fd) {
-        if (fd >= 0) {
-            try (Arena arena = Arena.ofConfined()) {
-                LibC.close(LibC.allocateCallState(arena), fd);
-            }
-        }
+    boolean isPollerThread(Thread thread) {
+        CompletionPoller p = poller;
+        return p != null && p.thread == thread;
     }
 
-    private static MemorySegment calloc(long count, long size) {
-        MemorySegment p = LibC.calloc(count, size);
-        return p.equals(MemorySegment.NULL) ? null : p;
+    CallerWaits callerWaits() {
+        return callerWaits;
     }
 
-    private static void destroyContext(long ctx) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment callState = LibC.allocateCallState(arena);
-            if (LinuxAio.ioDestroy(callState, ctx) < 0) {
-                LOG.warnf("io_destroy failed: %s", Failures.errnoText(LibC.errno(callState)));
+    /** Makes the poller look again soon (an operation waits with nothing in the kernel that would retry it). */
+    void retrySoon() {
+        retrySoon = true;
+        wakePoller();
+    }
+
+    void wakePoller() {
+        if (kernel.enter()) { // after the teardown the poller's eventfd is gone
+            try {
+                source.wake();
+            } finally {
+                kernel.exit();
             }
         }
     }
@@ -306,18 +201,16 @@ public final class AioEngine implements AioContext {
             throw new IllegalArgumentException(path + " is not on the default file system");
         }
         OpenFlags flags = OpenFlags.of(arch, options);
-        String name = path.toString();
-        if (name.indexOf('\0') >= 0) {
+        if (path.toString().indexOf('\0') >= 0) {
             throw new IllegalArgumentException("path contains a NUL character");
         }
-        if (state != OPEN) {
+        if (!lifecycle.isOpen()) {
             throw new AioClosedException("the AIO context is closed; cannot open " + path);
         }
         EngineFile file = FileOpener.open(this, path, flags);
         openFiles.add(file);
-        if (state != OPEN) {
-            // Raced with close(): the teardown may not have seen this file.
-            file.close();
+        if (!lifecycle.isOpen()) {
+            file.close(); // raced with close(): the teardown may not have seen this file
             throw new AioClosedException("the AIO context is closed; cannot open " + path);
         }
         return file;
@@ -335,7 +228,22 @@ public final class AioEngine implements AioContext {
 
     @Override
     public boolean isOpen() {
-        return state == OPEN;
+        return lifecycle.isOpen();
+    }
+
+    @Override
+    public AioStatistics statistics() {
+        return statistics;
+    }
+
+    @Override
+    public void observe(CompletionObserver observer) {
+        completer.observer = observer;
+    }
+
+    @Override
+    public OptionalInt completionEventFd() {
+        return userEventFd;
     }
 
     @Override
@@ -346,739 +254,133 @@ public final class AioEngine implements AioContext {
         if (events == 0) {
             throw new IllegalArgumentException("no poll events to wait for");
         }
-        EngineFile borrowed = EngineFile.borrowed(this, fd);
-        return submit(new Operation<Integer>(borrowed, IOCB_CMD_POLL, null, events & 0xffffffffL, 0, 0,
-                Operation.INT_RESULT));
+        OperationStage<Integer> op = new OperationStage<>(EngineFile.borrowed(this, fd), IOCB_CMD_POLL, 0,
+                OperationStage.INT_RESULT);
+        op.address = events & 0xffffffffL; // IOCB_CMD_POLL takes the event mask in aio_buf
+        return submit(op);
     }
 
-    @Override
-    public java.util.OptionalInt completionEventFd() {
-        return userEventFd >= 0 ? java.util.OptionalInt.of(userEventFd) : java.util.OptionalInt.empty();
+    /** Accepts an operation: takes a reference to its file, notes who submits it, and submits it. */
+    <T> OperationStage<T> submit(OperationStage<T> op) {
+        if (!op.file.acquire()) {
+            op.failure = new AioClosedException(op.describe() + " was refused: " + op.file.path() + " is closed");
+            op.run();
+            return op;
+        }
+        statistics.submitted.increment();
+        Supplier<Executor> capture = callerExecutor;
+        if (capture != null) {
+            op.resumeOn = capture.get();
+        }
+        if (completer.observer != null) {
+            op.submittedNanos = System.nanoTime();
+        }
+        callerWaits.prepare(op);
+        submitter.submit(op);
+        return op;
     }
 
     @Override
     public boolean cancel(CompletionStage<?> stage) {
-        if (!(stage instanceof Operation<?> op) || op.file.engine() != this) {
+        if (!(stage instanceof OperationStage<?> op) || op.file.engine() != this) {
             return false;
         }
-        if (!syscallGate.enter()) {
-            return false; // closing: the teardown completes everything
+        if (pending.remove(op)) {
+            op.failure = new CancellationException(op.describe() + " was cancelled before it was submitted");
+            completer.finishWithoutKernel(op);
+            return true;
         }
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment callState = LibC.allocateCallState(arena);
-            MemorySegment result = arena.allocate(IO_EVENT);
-            lock.lock();
-            try {
-                if (pending.remove(op)) {
-                    op.buffer = null;
-                    op.file.release();
-                    op.failure = new CancellationException(op.describe() + " was cancelled before it was submitted");
-                } else if (op.slot >= 0 && slots[op.slot] == op) {
-                    // Under the lock, so that the slot cannot be reaped and given to another operation meanwhile;
-                    // io_cancel does not block. Since Linux 4.19 a cancelled operation's event arrives through the
-                    // ring and io_cancel answers EINPROGRESS; file reads and writes cannot be cancelled (EINVAL).
-                    op.cancelAccepted = true; // before the call: its completion may be reaped right after
-                    long iocb = iocbPointers.getAtIndex(JAVA_LONG, op.slot);
-                    op.cancelAccepted = LinuxAio.ioCancel(callState, ctx, iocb, result.address()) == 0
-                            || LibC.errno(callState) == Errno.EINPROGRESS;
-                    return op.cancelAccepted;
-                } else {
-                    return false; // completed, or completing
-                }
+        return cancelInKernel(op);
+    }
+
+    /**
+     * Hands an operation in the kernel to io_cancel. Since Linux 4.19 a cancelled operation's event still arrives,
+     * and io_cancel answers EINPROGRESS; file reads and writes cannot be cancelled (EINVAL).
+     */
+    boolean cancelInKernel(OperationStage<?> op) {
+        int slot = op.slot;
+        if (slot < 0 || !slots.hold(slot, op)) {
+            return false; // not in the kernel (completed, or being completed)
+        }
+        try {
+            if (!kernel.enter()) {
+                return false; // closing: the teardown completes everything
+            }
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment callState = LibC.allocateCallState(arena);
+                MemorySegment result = arena.allocate(IO_EVENT);
+                op.cancelled = true; // before the call: its completion may be taken right after
+                boolean accepted = kernel.cancel(callState, slots.iocbAddress(slot), result.address()) == 0
+                        || LibC.errno(callState) == Errno.EINPROGRESS;
+                op.cancelled = accepted;
+                return accepted;
             } finally {
-                lock.unlock();
+                kernel.exit();
             }
         } finally {
-            syscallGate.exit();
-        }
-        failWithoutKernel(op); // taken out of the queue: its stage fails with the CancellationException
-        return true;
-    }
-
-    /** Operations in the kernel or being submitted into it. */
-    public int inFlight() {
-        lock.lock();
-        try {
-            return depth - freeCount;
-        } finally {
-            lock.unlock();
+            if (slots.letGo(slot)) {
+                submitter.drainPending();
+            }
         }
     }
 
-    /** Operations waiting in Java for a free slot. */
-    public int queued() {
-        lock.lock();
-        try {
-            return pending.size();
-        } finally {
-            lock.unlock();
-        }
+    @Override
+    public void close() {
+        lifecycle.close();
     }
+
+    // --------------------------------------------------------------------------------------- files and memory
 
     /** Whether the kernel may use {@code segment} itself, or must go through library memory (see the policy). */
     boolean mayUseDirectly(MemorySegment segment) {
         return trustCloseableArenas || !ArenaKind.of(segment).closeable;
     }
 
-    /** Poller figures, for benchmarks: io_getevents calls, and completions read from the ring without one. */
-    public record PollerStatistics(long ioGeteventsCalls, long ringEvents, boolean userspaceReap) {
-    }
-
-    public PollerStatistics pollerStatistics() {
-        return new PollerStatistics(ioGeteventsCalls, ringEvents, ring != null);
-    }
-
-    /** Receives the timing of every completion, for metrics; set once, read on the hot path. */
-    public interface CompletionObserver {
-        /**
-         * @param queuedNanos from the call that submitted it until it entered the kernel
-         * @param totalNanos from the call until its completion was collected
-         * @param failed whether it completed with an error
-         */
-        void completed(long queuedNanos, long totalNanos, boolean failed);
-    }
-
-    private volatile CompletionObserver observer;
-    /** Captures, per operation, the caller's executor to complete on (a Vert.x context); null: no capture. */
-    private volatile java.util.function.Supplier<Executor> callerExecutor;
-
-    /** See {@link AioContext.Builder#callerExecutor}. */
-    public void resumeOn(java.util.function.Supplier<Executor> callerExecutor) {
-        this.callerExecutor = callerExecutor;
-    }
-    private final java.util.concurrent.atomic.LongAdder submittedCount = new java.util.concurrent.atomic.LongAdder();
-
-    /** Starts timing operations for {@code observer} (metrics); null stops. */
-    public void observe(CompletionObserver observer) {
-        this.observer = observer;
-    }
-
-    /** Operations accepted since the context started. */
-    public long submittedCount() {
-        return submittedCount.sum();
-    }
-
-    /** Whether the completion poller has not stopped (it may still be starting on its executor). */
-    public boolean pollerAlive() {
-        return pollerPhase.get() != POLLER_DONE && terminated.getCount() > 0;
-    }
-
-    /** Operations retried without RWF_NOWAIT after the kernel answered EAGAIN. */
-    public long nowaitRetries() {
-        return nowaitRetries.sum();
+    /**
+     * Runs the final close(2) of a file: not on the poller while the context is open, where a slow close (the last
+     * descriptor of a large deleted file, an NFS flush) would stall every other completion.
+     */
+    void closeDescriptor(Runnable close) {
+        if (lifecycle.isOpen() && isPollerThread(Thread.currentThread())) {
+            try {
+                blockingExecutor.execute(close);
+                return;
+            } catch (RuntimeException rejected) {
+                // shutting down: close here
+            }
+        }
+        close.run();
     }
 
     void forget(EngineFile file) {
         openFiles.remove(file);
     }
 
-    // -------------------------------------------------------------------------------------------- submission
-
-    /** What {@link #submitInSlot} did with an operation. */
-    private static final int IN_KERNEL = 0, REQUEUED = 1, SLOT_FREED = 2;
-
-    <T> Operation<T> submit(Operation<T> op) {
-        if (!op.file.acquire()) {
-            op.failClosed(op.file.path() + " is closed");
-            return op;
-        }
-        submittedCount.increment();
-        java.util.function.Supplier<Executor> capture = callerExecutor;
-        if (capture != null) {
-            op.resumeOn = capture.get();
-        }
-        if (observer != null) {
-            op.submittedNanos = System.nanoTime();
-        }
-        return enqueue(op);
-    }
-
-    /**
-     * Submits an accepted operation again (an RWF_NOWAIT retry): it keeps its file reference, its caller's context
-     * and its timestamps, and is not counted twice.
-     */
-    private void resubmit(Operation<?> op) {
-        enqueue(op);
-    }
-
-    /** Gives an accepted operation (holding a file reference) a slot, or queues it. */
-    private <T> Operation<T> enqueue(Operation<T> op) {
-        int slot;
-        lock.lock();
-        try {
-            if (state != OPEN) {
-                slot = -1;
-            } else if (freeCount > 0 && pending.isEmpty() && !(batchPollerSubmits && onPoller())) {
-                slot = takeSlot(op, 2); // held by the completion and by this thread until io_submit returns
-            } else {
-                pending.addLast(op);
-                return op;
-            }
-        } finally {
-            lock.unlock();
-        }
-        if (slot < 0) {
-            op.file.release();
-            op.failure = Operation.closed(op, "the AIO context is closed");
-            failWithoutKernel(op);
-            return op;
-        }
-        if (submitInSlot(slot, op) == SLOT_FREED) {
-            submitPending();
-        }
-        return op;
-    }
-
-    /**
-     * Whether this thread is the poller, running a completion: what it submits then waits until the current batch of
-     * completions is dispatched, and goes to the kernel with the others in one io_submit.
-     */
-    private boolean onPoller() {
-        return Thread.currentThread() == pollerThread;
-    }
-
-    /** Gives a free slot to {@code op}, to be released after {@code holders} let go of it. Under the lock. */
-    private int takeSlot(Operation<?> op, int holders) {
-        int slot = freeSlots[--freeCount];
-        slots[slot] = op;
-        op.slot = slot;
-        slotHolds.set(slot, holders);
-        return slot;
-    }
-
-    /**
-     * One holder of a slot lets go; the last one returns it to the free list. A slot filled on a caller thread has
-     * two holders, the completion and the caller until its io_submit returns: the slot's errno cell must not pass to
-     * another thread while the downcall that captures errno into it is still running.
-     */
-    private boolean letGo(int slot) {
-        if (slotHolds.decrementAndGet(slot) != 0) {
-            return false;
-        }
-        lock.lock();
-        try {
-            freeSlots[freeCount++] = slot;
-        } finally {
-            lock.unlock();
-        }
-        return true;
-    }
-
-    /** Moves queued operations into free slots, one io_submit each; runs on a caller that freed a slot. */
-    private void submitPending() {
-        for (;;) {
-            Operation<?> op;
-            int slot;
-            lock.lock();
-            try {
-                if (state != OPEN || freeCount == 0 || pending.isEmpty()) {
-                    return;
-                }
-                op = pending.pollFirst();
-                slot = takeSlot(op, 2);
-            } finally {
-                lock.unlock();
-            }
-            if (submitInSlot(slot, op) == REQUEUED) {
-                return; // the kernel is short of room: the poller retries after its next completion
-            }
-        }
-    }
-
-    /**
-     * The poller's way to move queued operations into the slots its completions freed: one io_submit for all that
-     * fit, continued where the kernel stopped when it accepts only some (a partial submit).
-     */
-    private void submitPendingInBatches() {
-        for (;;) {
-            int count;
-            lock.lock();
-            try {
-                count = state == OPEN ? Math.min(freeCount, pending.size()) : 0;
-                for (int i = 0; i < count; i++) {
-                    Operation<?> op = pending.pollFirst();
-                    batch[i] = op;
-                    batchSlots[i] = takeSlot(op, 1); // the poller submits and reaps: one holder
-                }
-            } finally {
-                lock.unlock();
-            }
-            if (count == 0 || !submitBatch(count)) {
-                return;
-            }
-        }
-    }
-
-    /** Submits {@code batch[0..count)}; false when the kernel was short of room and the rest went back to the queue. */
-    private boolean submitBatch(int count) {
-        int submitted = 0;
-        boolean requeued = false;
-        inKernel.addAndGet(count);
-        if (syscallGate.enter()) {
-            try {
-                long now = observer != null ? System.nanoTime() : 0;
-                for (int i = 0; i < count; i++) {
-                    writeIocb(batchSlots[i], batch[i]);
-                    if (batch[i].submittedNanos != 0) {
-                        batch[i].inKernelNanos = now;
-                    }
-                    batchPointers.setAtIndex(JAVA_LONG, i, iocbPointers.getAtIndex(JAVA_LONG, batchSlots[i]));
-                }
-                while (submitted < count) {
-                    long n = LinuxAio.ioSubmit(pollerCallState, ctx, count - submitted,
-                            batchPointers.address() + submitted * ADDRESS.byteSize());
-                    if (n > 0) {
-                        submitted += (int) n; // all, or the first n: continue with the rest
-                        continue;
-                    }
-                    int errno = n < 0 ? LibC.errno(pollerCallState) : Errno.EAGAIN;
-                    if (errno == Errno.EINTR) {
-                        continue;
-                    }
-                    if (errno == Errno.EAGAIN && requeueBatchTail(submitted, count)) {
-                        requeued = true;
-                        break;
-                    }
-                    // The kernel refused the first remaining iocb: fail that one, go on with the others.
-                    inKernel.decrementAndGet();
-                    batch[submitted].failure = Failures.submit(batch[submitted], errno);
-                    submitted++;
-                }
-            } finally {
-                syscallGate.exit();
-            }
-        } else {
-            inKernel.addAndGet(-count);
-        }
-        for (int i = 0; i < count; i++) {
-            Operation<?> op = batch[i];
-            batch[i] = null;
-            if (op != null && (i >= submitted || op.failure != null)) {
-                finishUnsubmitted(batchSlots[i], op); // refused, or never submitted because the context is closing
-            }
-        }
-        return !requeued;
-    }
-
-    /** EAGAIN in a batch: put its unsubmitted tail back in front of the queue, in order, if anything is in flight. */
-    private boolean requeueBatchTail(int from, int count) {
-        lock.lock();
-        try {
-            if (state != OPEN || inKernel.get() - (count - from) < 1) {
-                return false;
-            }
-            inKernel.addAndGet(-(count - from));
-            for (int i = count - 1; i >= from; i--) {
-                slots[batchSlots[i]] = null;
-                freeSlots[freeCount++] = batchSlots[i];
-                pending.addFirst(batch[i]);
-                batch[i] = null;
-            }
-            return true;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** Submits the operation that owns {@code slot}, on the caller's thread. */
-    private int submitInSlot(int slot, Operation<?> op) {
-        if (!syscallGate.enter()) {
-            finishUnsubmitted(slot, op);
-            return SLOT_FREED;
-        }
-        long submitted;
-        int errno = 0;
-        inKernel.incrementAndGet();
-        try {
-            writeIocb(slot, op);
-            if (op.submittedNanos != 0) {
-                op.inKernelNanos = System.nanoTime(); // before io_submit: the completion may be reaped before it returns
-            }
-            MemorySegment callState = slotCallState[slot];
-            long pointer = iocbPointers.address() + slot * ADDRESS.byteSize();
-            do {
-                submitted = LinuxAio.ioSubmit(callState, ctx, 1, pointer);
-                errno = submitted < 0 ? LibC.errno(callState) : 0;
-            } while (errno == Errno.EINTR);
-        } finally {
-            syscallGate.exit();
-        }
-        if (submitted == 1) {
-            return letGo(slot) ? SLOT_FREED : IN_KERNEL; // freed: the poller had already reaped it
-        }
-        op.inKernelNanos = 0; // not in the kernel after all
-        if (errno == Errno.EAGAIN && (op.rwFlags & RWF_NOWAIT) != 0 && releaseUnsubmitted(slot, op)) {
-            inKernel.decrementAndGet();
-            retryWithoutNowait(op); // the kernel would have blocked: not here, and not on this caller's thread
-            return SLOT_FREED;
-        }
-        if (errno == Errno.EAGAIN && requeue(slot, op)) {
-            return REQUEUED;
-        }
-        inKernel.decrementAndGet();
-        op.failure = Failures.submit(op, errno == 0 ? Errno.EAGAIN : errno);
-        finishUnsubmitted(slot, op);
-        return SLOT_FREED;
-    }
-
-    private void writeIocb(int slot, Operation<?> op) {
-        long base = slot * IOCB.byteSize();
-        // Every field is written: FSYNC is refused with EINVAL when a reused iocb keeps a buffer or an offset.
-        iocbs.set(JAVA_LONG, base + IOCB_DATA, slot);
-        iocbs.set(JAVA_INT, base + IOCB_KEY, 0);
-        iocbs.set(JAVA_INT, base + IOCB_RW_FLAGS, op.rwFlags);
-        iocbs.set(JAVA_SHORT, base + IOCB_OPCODE, op.opcode);
-        iocbs.set(JAVA_SHORT, base + IOCB_REQPRIO, (short) 0);
-        iocbs.set(JAVA_INT, base + IOCB_FILDES, op.file.fd);
-        iocbs.set(JAVA_LONG, base + IOCB_BUF, op.address);
-        iocbs.set(JAVA_LONG, base + IOCB_NBYTES, op.length);
-        iocbs.set(JAVA_LONG, base + IOCB_OFFSET, op.position);
-        iocbs.set(JAVA_LONG, base + IOCB_RESERVED2, 0L);
-        iocbs.set(JAVA_INT, base + IOCB_FLAGS, userEventFd >= 0 ? IOCB_FLAG_RESFD : 0);
-        iocbs.set(JAVA_INT, base + IOCB_RESFD, Math.max(userEventFd, 0));
-    }
-
-    /**
-     * io_submit answered EAGAIN: the kernel is short of request slots for a moment. Queue the operation again in
-     * front when something else is in the kernel, whose completion will make the poller retry it.
-     */
-    private boolean requeue(int slot, Operation<?> op) {
-        lock.lock();
-        try {
-            if (state != OPEN || slots[slot] != op || inKernel.get() < 2) {
-                return false;
-            }
-            inKernel.decrementAndGet();
-            slots[slot] = null;
-            slotHolds.set(slot, 0);
-            freeSlots[freeCount++] = slot;
-            pending.addFirst(op);
-            return true;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /**
-     * RWF_NOWAIT met EAGAIN: the kernel would have blocked. Submits the operation again without the flag, from the
-     * retry executor: there io_submit may block (a buffered read from disk), which must not happen on the poller or
-     * on the caller, who asked not to wait.
-     */
-    private void retryWithoutNowait(Operation<?> op) {
-        op.rwFlags &= ~RWF_NOWAIT;
-        op.result = 0;
-        op.inKernelNanos = 0;
-        nowaitRetries.increment();
-        try {
-            retryExecutor.execute(() -> resubmit(op));
-        } catch (Throwable e) {
-            Thread.ofVirtual().start(() -> resubmit(op)); // still not on the poller
-        }
-    }
-
-    /**
-     * Completes, with its failure, an operation the kernel will never complete (refused, cancelled, closed), after
-     * telling the metrics, so that every submitted operation is counted as completed exactly once.
-     */
-    private void failWithoutKernel(Operation<?> op) {
-        CompletionObserver observer = this.observer;
-        if (observer != null && op.submittedNanos != 0) {
-            long now = System.nanoTime();
-            long entered = op.inKernelNanos != 0 ? op.inKernelNanos : now;
-            try {
-                observer.completed(entered - op.submittedNanos, now - op.submittedNanos, true);
-            } catch (RuntimeException e) {
-                LOG.error("The AIO completion observer failed", e);
-            }
-        }
-        dispatch(op);
-    }
-
-    /** Frees the slot of an operation that never reached the kernel; false when the teardown already took it. */
-    private boolean releaseUnsubmitted(int slot, Operation<?> op) {
-        lock.lock();
-        try {
-            if (slots[slot] != op) {
-                return false;
-            }
-            slots[slot] = null;
-            op.slot = -1;
-            slotHolds.set(slot, 0);
-            freeSlots[freeCount++] = slot;
-            return true;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /**
-     * Frees the slot of an operation that never reached the kernel and fails it: with its {@link Operation#failure},
-     * or as closed when it has none.
-     */
-    private void finishUnsubmitted(int slot, Operation<?> op) {
-        if (!releaseUnsubmitted(slot, op)) {
-            return; // the teardown already failed it
-        }
-        op.buffer = null;
-        op.file.release();
-        if (op.failure == null) {
-            op.failure = Operation.closed(op, "the AIO context is closed");
-        }
-        failWithoutKernel(op);
-    }
-
-    // ------------------------------------------------------------------------------------------------ poller
-
-    private void poll() {
-        if (!pollerPhase.compareAndSet(POLLER_NOT_STARTED, POLLER_RUNNING)) {
-            return; // close() ran first and tore down without a poller
-        }
-        Thread thread = Thread.currentThread();
-        String name = thread.getName();
-        pollerThread = thread;
-        thread.setName("aio-poller");
-        try {
-            pollLoop();
-        } catch (Throwable t) {
-            LOG.error("The AIO completion poller failed; the context is closed", t);
-        } finally {
-            thread.setName(name);
-            teardown();
-        }
-    }
-
-    private void pollLoop() throws AioException {
-        for (;;) {
-            if (state != OPEN && (inFlight() == 0 || System.nanoTime() - closeDeadline > 0)) {
-                return;
-            }
-            if (state != OPEN && !closingTimeoutSet) {
-                // The wake-up poll fires once; slots released without a kernel event would not wake us again.
-                timeout.set(JAVA_LONG, 0, 0L);
-                timeout.set(JAVA_LONG, 8, TimeUnit.MILLISECONDS.toNanos(10));
-                closingTimeoutSet = true;
-            }
-            if (ring != null && reapRing() > 0) {
-                submitPendingInBatches();
-                continue; // more may have arrived meanwhile: look again before sleeping in the kernel
-            }
-            long n = LinuxAio.ioGetevents(pollerCallState, ctx, 1, depth + 1, events.address(), timeout.address());
-            ioGeteventsCalls++;
-            if (n < 0) {
-                int errno = LibC.errno(pollerCallState);
-                if (errno == Errno.EINTR) {
-                    continue; // a signal: nothing was consumed, ask again
-                }
-                throw new AioException("io_getevents failed: " + Failures.errnoText(errno), errno, "io_getevents");
-            }
-            if (n > 0) {
-                reap(events, 0, (int) n);
-            }
-            // Also after an idle timeout: a safety net should an operation ever wait with nothing in the kernel.
-            submitPendingInBatches();
-        }
-    }
-
-    /** Reaps what the kernel's ring holds, without a system call; the number of events found. */
-    private int reapRing() {
-        int head = ring.head();
-        int tail = ring.tail();
-        int found = 0;
-        while (head != tail) {
-            int n = Math.min(tail > head ? tail - head : ring.size - head, depth + 1); // contiguous, fits `reaped`
-            int collected = collect(ring.memory, ring.eventOffset(head), n);
-            head = (head + n) % ring.size;
-            // Hand the entries back before running callbacks: until then the kernel counts them against the
-            // requests it accepts, and callbacks submit more.
-            ring.consumeTo(head);
-            complete(collected);
-            found += n;
-        }
-        ringEvents += found;
-        return found;
-    }
-
-    /** Completes the {@code n} events at {@code offset} of {@code array} (the syscall's buffer, or the ring). */
-    private void reap(MemorySegment array, long offset, int n) {
-        complete(collect(array, offset, n));
-    }
-
-    /** Takes the operations of {@code n} events out of their slots, into {@link #reaped}; how many there are. */
-    private int collect(MemorySegment array, long offset, int n) {
-        int count = 0;
-        lock.lock();
-        try {
-            for (int i = 0; i < n; i++) {
-                long base = offset + i * IO_EVENT.byteSize();
-                int slot = (int) array.get(JAVA_LONG, base + EVENT_DATA);
-                if (slot == wakeSlot) {
-                    continue; // close() woke us: the loop looks at the state next
-                }
-                Operation<?> op = slot >= 0 && slot < depth ? slots[slot] : null;
-                if (op == null) {
-                    LOG.errorf("Ignored a completion for slot %d, which holds no operation (a bug)", slot);
-                    continue;
-                }
-                slots[slot] = null;
-                op.slot = -1;
-                inKernel.decrementAndGet();
-                if (slotHolds.decrementAndGet(slot) == 0) {
-                    freeSlots[freeCount++] = slot;
-                }
-                op.result = array.get(JAVA_LONG, base + EVENT_RES);
-                reaped[count++] = op;
-            }
-        } finally {
-            lock.unlock();
-        }
-        return count;
-    }
-
-    /** Completes the first {@code count} operations of {@link #reaped}. */
-    private void complete(int count) {
-        CompletionObserver observer = this.observer;
-        long now = observer != null ? System.nanoTime() : 0;
-        for (int i = 0; i < count; i++) {
-            Operation<?> op = reaped[i];
-            reaped[i] = null;
-            if (op.result == -Errno.EAGAIN && (op.rwFlags & RWF_NOWAIT) != 0) {
-                retryWithoutNowait(op); // keeps its file reference and buffer: it is not complete yet
-                continue;
-            }
-            try {
-                if (observer != null && op.submittedNanos != 0) {
-                    long entered = op.inKernelNanos != 0 ? op.inKernelNanos : now;
-                    observer.completed(entered - op.submittedNanos, now - op.submittedNanos, op.result < 0);
-                }
-                op.file.release();
-                op.buffer = null;
-                dispatch(op);
-            } catch (Throwable e) {
-                // A callback on the poller threw past its stage (or an observer failed): the others must complete.
-                LOG.error("A completion threw on the AIO poller", e);
-            }
-        }
-    }
-
-    private void dispatch(Operation<?> op) {
-        Executor executor = op.resumeOn != null ? op.resumeOn : completionExecutor;
-        if (executor == null) {
-            op.run();
-            return;
-        }
-        try {
-            executor.execute(op);
-        } catch (Throwable e) {
-            op.run(); // the executor is shutting down (or broken): completing here beats never completing
-        }
-    }
-
-    // ------------------------------------------------------------------------------------------------ closing
-
-    @Override
-    public void close() {
-        List<Operation<?>> neverSubmitted;
-        lock.lock();
-        try {
-            if (state == OPEN) {
-                closeDeadline = System.nanoTime() + shutdownTimeout.toNanos(); // before the volatile write
-                state = CLOSING;
-                neverSubmitted = new ArrayList<>(pending);
-                pending.clear();
-            } else {
-                neverSubmitted = List.of();
-            }
-        } finally {
-            lock.unlock();
-        }
-        for (Operation<?> op : neverSubmitted) {
-            op.buffer = null;
-            op.file.release();
-            op.failure = Operation.closed(op, "the AIO context was closed before it could be submitted");
-            failWithoutKernel(op);
-        }
-        if (pollerPhase.compareAndSet(POLLER_NOT_STARTED, POLLER_DONE)) {
-            teardown();
-        } else {
-            wakePoller();
-        }
-        if (Thread.currentThread() == pollerThread || Thread.currentThread() == teardownThread) {
-            return; // called from a completion during the poll loop or the teardown: they finish without waiting
-        }
-        try {
-            if (!terminated.await(shutdownTimeout.toMillis() + 5_000, TimeUnit.MILLISECONDS)) {
-                LOG.errorf("The AIO completion poller did not stop within %s; the kernel context is left alive",
-                        shutdownTimeout.plusSeconds(5));
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /** Runs once, on the poller thread after its loop (or on the closer when the poller never started). */
-    private void teardown() {
-        teardownThread = Thread.currentThread();
-        List<Operation<?>> neverSubmitted = new ArrayList<>();
-        lock.lock();
-        try {
-            if (state == OPEN) {
-                state = CLOSING; // the poller failed on its own
-                neverSubmitted.addAll(pending);
-                pending.clear();
-            }
-        } finally {
-            lock.unlock();
-        }
-        for (Operation<?> op : neverSubmitted) {
-            op.buffer = null;
-            op.file.release();
-            op.failure = Operation.closed(op, "the AIO completion poller stopped");
-            failWithoutKernel(op);
-        }
-        syscallGate.closeAndAwaitIdle();
-        destroyContext(ctx); // waits for every operation still in the kernel
-        closeDescriptor(wakeFd);
-        closeDescriptor(userEventFd);
-        List<Operation<?>> unreaped = new ArrayList<>();
-        lock.lock();
-        try {
-            for (int i = 0; i < depth; i++) {
-                if (slots[i] != null) {
-                    unreaped.add(slots[i]);
-                    slots[i] = null;
-                }
-            }
-            state = CLOSED;
-        } finally {
-            lock.unlock();
-        }
-        for (Operation<?> op : unreaped) {
-            op.buffer = null;
-            op.file.release();
-            op.failure = new AioClosedException(op.describe()
-                    + " had not completed when the AIO context was closed after its shutdown timeout of "
-                    + shutdownTimeout + "; it may or may not have taken effect");
-            failWithoutKernel(op);
-        }
+    /** Teardown: every file still open is closed (their operations are all complete by then). */
+    void closeFiles() {
         for (EngineFile file : List.copyOf(openFiles)) {
             file.close();
         }
-        freeNativeMemory();
-        terminated.countDown();
     }
 
-    private void freeNativeMemory() {
-        for (MemorySegment segment : new MemorySegment[] { iocbs, iocbPointers, events, callStates, timeout,
-                batchPointers }) {
-            if (segment != null) {
-                LibC.free(segment);
-            }
+    /** Teardown, after io_destroy: no thread uses the slots, the source or a batch any more. */
+    void freeNativeMemory() {
+        source.free();
+        for (CompletionPoller p : pollers) {
+            p.batch.free();
+        }
+        slots.freeNativeMemory();
+        memory.freeAll();
+        if (userEventFdOwned != null) {
+            userEventFdOwned.close();
+        }
+        if (ownedBlockingExecutor != null) {
+            ownedBlockingExecutor.shutdown();
         }
     }
 
     @Override
     public String toString() {
-        return "AioContext[depth " + depth + ", " + (state == OPEN ? "open" : state == CLOSING ? "closing" : "closed")
-                + "]";
+        return "AioContext[depth " + depth + ", " + lifecycle.describe() + "]";
     }
 }

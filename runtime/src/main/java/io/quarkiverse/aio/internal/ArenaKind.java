@@ -1,11 +1,13 @@
 package io.quarkiverse.aio.internal;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
  * Which kind of arena a segment comes from, as far as the library's buffer safety cares. The FFM API offers no public
- * way to ask, so the JDK's session classes are recognised by name; an unknown kind counts as closeable, the safe
- * answer.
+ * way to ask, so the scope classes of an automatic and of the global arena are learnt from the running JVM when this
+ * class is initialized (at run time in a native executable), and compared by identity: any other kind counts as
+ * closeable, the safe answer.
  */
 enum ArenaKind {
     /** {@code Arena.ofAuto()}: freed by the garbage collector only, so a reference keeps it alive. */
@@ -23,18 +25,20 @@ enum ArenaKind {
         this.closeable = closeable;
     }
 
-    /** A thread that owns no arena: a confined segment is not accessible by it (public API, unlike session names). */
+    private static final Class<?> AUTOMATIC_SCOPE = Arena.ofAuto().allocate(1).scope().getClass();
+    private static final Class<?> GLOBAL_SCOPE = MemorySegment.NULL.scope().getClass();
+    /** A thread that owns no arena: a confined segment is not accessible by it (public API, unlike scope classes). */
     private static final Thread STRANGER = Thread.ofPlatform().unstarted(() -> {
     });
 
     static ArenaKind of(MemorySegment segment) {
-        if (!segment.isAccessibleBy(STRANGER)) {
-            return CONFINED;
+        Class<?> scope = segment.scope().getClass();
+        if (scope == AUTOMATIC_SCOPE) {
+            return AUTOMATIC;
         }
-        return switch (segment.scope().getClass().getSimpleName()) {
-            case "ImplicitSession" -> AUTOMATIC;
-            case "GlobalSession" -> GLOBAL;
-            default -> SHARED;
-        };
+        if (scope == GLOBAL_SCOPE) {
+            return GLOBAL;
+        }
+        return segment.isAccessibleBy(STRANGER) ? SHARED : CONFINED;
     }
 }

@@ -10,9 +10,10 @@ import io.quarkiverse.aio.internal.linux.KernelAbi;
 /**
  * The completion ring the kernel maps into the process at the address of the AIO context ({@code struct aio_ring}
  * in fs/aio.c): completions can be read from it without a system call. The kernel writes an event, then publishes it
- * by moving {@code tail}; the one consumer reads events up to {@code tail} and hands their slots back by moving
- * {@code head}. The kernel reads {@code head} to refill its request credits, so io_getevents and this reader can take
- * turns, never at the same time (both run on the poller thread).
+ * by moving {@code tail}; a consumer reads events up to {@code tail} and hands their slots back by moving
+ * {@code head}. The kernel reads {@code head} to refill its request credits. Consumers take turns under
+ * {@link RingSource}'s lock, and io_getevents, which would move {@code head} behind their backs, is never called on a
+ * context whose ring is read this way.
  * <p>
  * The mapping disappears with io_destroy: this is read only by the poller, which stops before the context is destroyed.
  */

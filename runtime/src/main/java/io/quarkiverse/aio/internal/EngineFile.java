@@ -107,9 +107,9 @@ final class EngineFile implements AioFile {
     public CompletionStage<Integer> read(MemorySegment dst, long position, RwFlags flags) {
         checkTransfer(dst, position);
         checkReadable(dst);
-        Operation<Integer> op = !engine.mayUseDirectly(dst)
-                ? readThroughLibraryMemory(dst.byteSize(), position, Operation.INT_RESULT, dst)
-                : new Operation<>(this, IOCB_CMD_PREAD, dst, position, Operation.INT_RESULT);
+        OperationStage<Integer> op = engine.mayUseDirectly(dst)
+                ? new OperationStage<>(this, IOCB_CMD_PREAD, dst, position, OperationStage.INT_RESULT)
+                : readThroughLibraryMemory(dst.byteSize(), position, OperationStage.INT_RESULT, new MemorySegment[] { dst });
         op.rwFlags = flags.bits();
         return engine.submit(op);
     }
@@ -118,11 +118,15 @@ final class EngineFile implements AioFile {
     public CompletionStage<Integer> write(MemorySegment src, long position, RwFlags flags) {
         checkTransfer(src, position);
         checkWritable();
-        if (!engine.mayUseDirectly(src)) {
+        OperationStage<Integer> op;
+        if (engine.mayUseDirectly(src)) {
+            op = new OperationStage<>(this, IOCB_CMD_PWRITE, src, position, OperationStage.INT_RESULT);
+        } else {
             // Copied now, on the caller's thread: later the arena may be closed (or, if confined, out of reach).
-            src = allocate(src.byteSize()).copyFrom(src);
+            op = new OperationStage<>(this, IOCB_CMD_PWRITE, position, OperationStage.INT_RESULT);
+            lend(op, src.byteSize());
+            MemorySegment.copy(src, 0, op.block.segment, 0, src.byteSize());
         }
-        Operation<Integer> op = new Operation<>(this, IOCB_CMD_PWRITE, src, position, Operation.INT_RESULT);
         op.rwFlags = flags.bits();
         return engine.submit(op);
     }
@@ -134,12 +138,9 @@ final class EngineFile implements AioFile {
             checkReadable(dst);
         }
         if (!allUsableDirectly(dsts)) {
-            return engine.submit(readThroughLibraryMemory(total, position, Operation.LONG_RESULT, dsts.clone()));
+            return engine.submit(readThroughLibraryMemory(total, position, OperationStage.LONG_RESULT, dsts.clone()));
         }
-        MemorySegment[] kept = dsts.clone();
-        MemorySegment iovecs = iovecs(kept);
-        return engine.submit(new Operation<>(this, IOCB_CMD_PREADV, new Object[] { iovecs, kept }, iovecs.address(),
-                kept.length, position, Operation.LONG_RESULT));
+        return engine.submit(vectored(IOCB_CMD_PREADV, dsts.clone(), position));
     }
 
     @Override
@@ -148,38 +149,59 @@ final class EngineFile implements AioFile {
         checkWritable();
         if (!allUsableDirectly(srcs)) {
             // Gathered now into library memory, on the caller's thread, and written with one plain write.
-            MemorySegment gathered = allocate(total);
+            OperationStage<Long> op = new OperationStage<>(this, IOCB_CMD_PWRITE, position, OperationStage.LONG_RESULT);
+            lend(op, total);
             long offset = 0;
             for (MemorySegment src : srcs) {
-                MemorySegment.copy(src, 0, gathered, offset, src.byteSize());
+                MemorySegment.copy(src, 0, op.block.segment, offset, src.byteSize());
                 offset += src.byteSize();
             }
-            return engine.submit(new Operation<>(this, IOCB_CMD_PWRITE, gathered, position, Operation.LONG_RESULT));
+            return engine.submit(op);
         }
-        MemorySegment[] kept = srcs.clone();
-        MemorySegment iovecs = iovecs(kept);
-        return engine.submit(new Operation<>(this, IOCB_CMD_PWRITEV, new Object[] { iovecs, kept }, iovecs.address(),
-                kept.length, position, Operation.LONG_RESULT));
+        return engine.submit(vectored(IOCB_CMD_PWRITEV, srcs.clone(), position));
     }
 
     @Override
     public CompletionStage<Void> fsync() {
-        return engine.submit(new Operation<>(this, IOCB_CMD_FSYNC, null, 0, Operation.NO_RESULT));
+        return engine.submit(new OperationStage<>(this, IOCB_CMD_FSYNC, 0, OperationStage.NO_RESULT));
     }
 
     @Override
     public CompletionStage<Void> fdatasync() {
-        return engine.submit(new Operation<>(this, IOCB_CMD_FDSYNC, null, 0, Operation.NO_RESULT));
+        return engine.submit(new OperationStage<>(this, IOCB_CMD_FDSYNC, 0, OperationStage.NO_RESULT));
     }
 
-    private <T> Operation<T> readThroughLibraryMemory(long length, long position, byte resultType,
-            MemorySegment... targets) {
+    /** A read that lands in library memory and is copied into {@code targets}, in order, when it completes. */
+    private <T> OperationStage<T> readThroughLibraryMemory(long length, long position, byte resultType,
+            MemorySegment[] targets) {
         for (MemorySegment target : targets) {
             TransferChecks.notConfined(target);
         }
-        MemorySegment bounce = allocate(length);
-        Operation<T> op = new Operation<>(this, IOCB_CMD_PREAD, bounce, position, resultType);
-        op.readThrough(bounce, targets);
+        OperationStage<T> op = new OperationStage<>(this, IOCB_CMD_PREAD, position, resultType);
+        lend(op, length);
+        op.copyTo = targets;
+        return op;
+    }
+
+    /** Gives {@code op} a block of library memory of {@code length} bytes as its buffer, returned at completion. */
+    private void lend(OperationStage<?> op, long length) {
+        op.block = engine.memory.take(length, memoryAlignment);
+        op.address = op.block.address();
+        op.length = length;
+    }
+
+    /** A vectored operation on the caller's buffers, with its iovec array in library memory. */
+    private OperationStage<Long> vectored(short opcode, MemorySegment[] segments, long position) {
+        OperationStage<Long> op = new OperationStage<>(this, opcode, position, OperationStage.LONG_RESULT);
+        op.block = engine.memory.take(IOVEC.byteSize() * segments.length, 8);
+        MemorySegment iovecs = op.block.segment;
+        for (int i = 0; i < segments.length; i++) {
+            iovecs.set(ValueLayout.JAVA_LONG, i * IOVEC.byteSize(), segments[i].address());
+            iovecs.set(ValueLayout.JAVA_LONG, i * IOVEC.byteSize() + 8, segments[i].byteSize());
+        }
+        op.keepAlive = segments;
+        op.address = iovecs.address();
+        op.length = segments.length;
         return op;
     }
 
@@ -190,16 +212,6 @@ final class EngineFile implements AioFile {
             }
         }
         return true;
-    }
-
-    /** The iovec array the kernel reads at io_submit. */
-    private static MemorySegment iovecs(MemorySegment[] segments) {
-        MemorySegment iovecs = Arena.ofAuto().allocate(IOVEC.byteSize() * segments.length, 8);
-        for (int i = 0; i < segments.length; i++) {
-            iovecs.set(ValueLayout.JAVA_LONG, i * IOVEC.byteSize(), segments[i].address());
-            iovecs.set(ValueLayout.JAVA_LONG, i * IOVEC.byteSize() + 8, segments[i].byteSize());
-        }
-        return iovecs;
     }
 
     /** Checks each buffer of a vectored operation; the total length. */
@@ -310,11 +322,13 @@ final class EngineFile implements AioFile {
             return;
         }
         engine.forget(this);
-        try (Arena arena = Arena.ofConfined()) {
-            // close(2) releases the descriptor even when it reports an error (EINTR, EIO of a late write-back);
-            // retrying could close a descriptor that another thread has been given since.
-            LibC.close(LibC.allocateCallState(arena), fd);
-        }
+        engine.closeDescriptor(() -> {
+            try (Arena arena = Arena.ofConfined()) {
+                // close(2) releases the descriptor even when it reports an error (EINTR, EIO of a late write-back);
+                // retrying could close a descriptor that another thread has been given since.
+                LibC.close(LibC.allocateCallState(arena), fd);
+            }
+        });
     }
 
     @Override

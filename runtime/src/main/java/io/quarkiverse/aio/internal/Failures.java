@@ -26,18 +26,18 @@ final class Failures {
     }
 
     /** The kernel completed {@code op} with -errno. */
-    static AioException completion(Operation<?> op, int errno) {
+    static AioException completion(OperationStage<?> op, int errno) {
         return new AioException(op.describe() + " failed: " + errnoText(errno) + hint(op, errno), errno,
                 "io_getevents");
     }
 
     /** {@code io_submit} refused {@code op}. */
-    static AioException submit(Operation<?> op, int errno) {
+    static AioException submit(OperationStage<?> op, int errno) {
         return new AioException("io_submit refused the " + op.describe() + ": " + errnoText(errno) + hint(op, errno),
                 errno, "io_submit");
     }
 
-    private static String hint(Operation<?> op, int errno) {
+    private static String hint(OperationStage<?> op, int errno) {
         EngineFile file = op.file;
         return switch (errno) {
             case Errno.EINVAL -> {

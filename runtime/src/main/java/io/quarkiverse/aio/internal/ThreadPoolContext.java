@@ -27,6 +27,8 @@ import io.quarkiverse.aio.AioClosedException;
 import io.quarkiverse.aio.AioContext;
 import io.quarkiverse.aio.AioFile;
 import io.quarkiverse.aio.AioOpenOption;
+import io.quarkiverse.aio.AioSettings;
+import io.quarkiverse.aio.AioStatistics;
 
 /**
  * The fallback where Linux AIO is missing: the same API over {@link FileChannel} positional reads and writes on a
@@ -44,15 +46,12 @@ public final class ThreadPoolContext implements AioContext {
 
     private final java.util.function.Supplier<Executor> callerExecutor;
 
-    /**
-     * @param executor runs the blocking calls (null: a pool of the context's own)
-     * @param callerExecutor captures, per operation, where its stage completes (a Vert.x context), or null
-     */
-    public ThreadPoolContext(int queueDepth, Duration shutdownTimeout, Executor executor,
-            java.util.function.Supplier<Executor> callerExecutor) {
-        this.queueDepth = queueDepth;
-        this.shutdownTimeout = shutdownTimeout;
-        this.callerExecutor = callerExecutor;
+    /** The blocking calls run on the settings' blocking executor, else on a pool of the context's own. */
+    public ThreadPoolContext(AioSettings settings) {
+        this.queueDepth = settings.queueDepth();
+        this.shutdownTimeout = settings.shutdownTimeout();
+        this.callerExecutor = settings.callerExecutor();
+        Executor executor = settings.blockingExecutor();
         if (executor == null) {
             this.ownedExecutor = Executors.newFixedThreadPool(Math.min(queueDepth, 64),
                     Thread.ofPlatform().name("aio-fallback-", 0).daemon(true).factory());
@@ -123,10 +122,14 @@ public final class ThreadPoolContext implements AioContext {
             return stage;
         }
         Executor resumeOn = callerExecutor != null ? callerExecutor.get() : null;
+        long submittedNanos = System.nanoTime();
+        submitted.increment();
+        inFlight.incrementAndGet();
         try {
             executor.execute(() -> {
                 T result = null;
                 Throwable failure = null;
+                long started = System.nanoTime();
                 try {
                     result = work.call();
                 } catch (Throwable e) {
@@ -135,16 +138,114 @@ public final class ThreadPoolContext implements AioContext {
                     // Before completing: a dependent stage may close the file or the context and wait for us.
                     file.release();
                     gate.exit();
+                    inFlight.decrementAndGet();
+                    completed(submittedNanos, started, failure != null);
                 }
                 complete(stage, result, failure, resumeOn);
             });
         } catch (RuntimeException rejected) {
             file.release();
             gate.exit();
+            inFlight.decrementAndGet();
+            completed(submittedNanos, System.nanoTime(), true);
             stage.completeExceptionally(new AioClosedException(what + " was refused: " + rejected));
         }
         return stage;
     }
+
+    private void completed(long submittedNanos, long startedNanos, boolean failure) {
+        completed.increment();
+        if (failure) {
+            failed.increment();
+        }
+        CompletionObserver o = observer;
+        if (o != null) {
+            try {
+                o.completed(startedNanos - submittedNanos, System.nanoTime() - submittedNanos, failure);
+            } catch (Throwable e) {
+                org.jboss.logging.Logger.getLogger(ThreadPoolContext.class).error("The AIO completion observer failed", e);
+            }
+        }
+    }
+
+    @Override
+    public AioStatistics statistics() {
+        return statistics;
+    }
+
+    @Override
+    public void observe(CompletionObserver observer) {
+        this.observer = observer;
+    }
+
+    private final java.util.concurrent.atomic.LongAdder submitted = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder completed = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder failed = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile CompletionObserver observer;
+
+    /** The fallback's figures: operations only; it makes no AIO system calls. */
+    private final AioStatistics statistics = new AioStatistics() {
+        @Override
+        public String backend() {
+            return "thread-pool";
+        }
+
+        @Override
+        public boolean pollerRunning() {
+            return isOpen();
+        }
+
+        @Override
+        public long submitted() {
+            return submitted.sum();
+        }
+
+        @Override
+        public long completed() {
+            return completed.sum();
+        }
+
+        @Override
+        public long failed() {
+            return failed.sum();
+        }
+
+        @Override
+        public int inFlight() {
+            return inFlight.get();
+        }
+
+        @Override
+        public int queued() {
+            return 0;
+        }
+
+        @Override
+        public long ioSubmitCalls() {
+            return 0;
+        }
+
+        @Override
+        public long ioGeteventsCalls() {
+            return 0;
+        }
+
+        @Override
+        public long ringCompletions() {
+            return 0;
+        }
+
+        @Override
+        public long nowaitRetries() {
+            return 0;
+        }
+
+        @Override
+        public long pollerStalls() {
+            return 0;
+        }
+    };
 
     private static <T> void complete(CompletableFuture<T> stage, T result, Throwable failure, Executor resumeOn) {
         Runnable completion = failure == null ? () -> stage.complete(result) : () -> stage.completeExceptionally(failure);

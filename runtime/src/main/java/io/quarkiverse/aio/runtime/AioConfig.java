@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import io.quarkiverse.aio.AioFallback;
 import io.quarkiverse.aio.CloseableArenaBuffers;
+import io.quarkiverse.aio.SubmitBatching;
 import io.quarkus.runtime.annotations.ConfigPhase;
 import io.quarkus.runtime.annotations.ConfigRoot;
 import io.smallrye.config.ConfigMapping;
@@ -22,13 +23,26 @@ public interface AioConfig {
     @WithDefault("256")
     int queueDepth();
 
-    /** Where the stages returned by read, write and fsync complete, and so where dependent stages run. */
-    @WithDefault("executor")
+    /**
+     * Where the stages returned by read, write and fsync complete, and so where dependent stages run. Operations
+     * started on a Vert.x event loop complete on that event loop either way.
+     */
+    @WithDefault("direct")
     CompletionDispatch completionDispatch();
 
     /**
-     * How long shutdown waits for operations already in the kernel. Operations that have not completed by then fail
-     * with {@code AioClosedException}.
+     * With {@code completion-dispatch=direct}: how long a completion callback may hold the poller thread before
+     * another thread takes over collecting completions, so that a blocking callback does not stall the others
+     * ({@code 0} turns the guard off). The first takeover is logged with the callback's stack.
+     */
+    @WithDefault("10ms")
+    Duration pollerStallThreshold();
+
+    /**
+     * How long shutdown waits for operations in the kernel before it cancels what can be cancelled
+     * ({@code io_cancel}). Every operation the kernel completes meanwhile keeps its result; those still in the
+     * kernel afterwards fail with {@code AioClosedException}, saying that they may or may not have taken effect.
+     * Operations still waiting in Java for room in the ring are failed at once, and polls cancelled at once.
      */
     @WithDefault("10s")
     Duration shutdownTimeout();
@@ -52,12 +66,12 @@ public interface AioConfig {
     boolean userspaceReap();
 
     /**
-     * With {@code completion-dispatch=poller}: whether operations submitted from completions are gathered and sent to
-     * the kernel together, in one {@code io_submit}, once the current batch of completions has been dispatched.
-     * {@code false} submits each at once.
+     * How operations that completion callbacks issue on the poller reach the kernel: {@code auto} sends each at once
+     * while the poller has time to spare and gathers them into one {@code io_submit} per round of completions while
+     * it is busy most of the time; {@code always} always gathers; {@code never} never does.
      */
-    @WithDefault("true")
-    boolean batchPollerSubmits();
+    @WithDefault("auto")
+    SubmitBatching submitBatching();
 
     /**
      * Whether the kernel signals an eventfd on every completion ({@code IOCB_FLAG_RESFD}), which
@@ -79,14 +93,16 @@ public interface AioConfig {
     /** Where completions are dispatched. */
     enum CompletionDispatch {
         /**
-         * On the Quarkus managed executor (the worker pool): dependent stages may block without delaying other
-         * completions.
+         * On the thread that collected the completion, without a hand-off: the poller, or a platform thread that was
+         * waiting for its own operation. A callback that blocks longer than {@code poller-stall-threshold} makes
+         * another thread take over; none of them needs a thread of the worker pool.
          */
-        EXECUTOR,
+        DIRECT,
         /**
-         * On the completion poller thread itself: the lowest latency and no hand-off, but a dependent stage that
-         * blocks delays every other completion. Use only with non-blocking callbacks.
+         * Every completion handed to the Quarkus managed executor (the worker pool): one hand-off per operation, for
+         * applications whose callbacks routinely block. A worker blocked on an operation then needs another worker to
+         * complete it, so do not block workers on operations in this mode.
          */
-        POLLER
+        EXECUTOR
     }
 }

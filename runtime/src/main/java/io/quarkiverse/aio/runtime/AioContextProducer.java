@@ -46,11 +46,13 @@ public class AioContextProducer {
                 .shutdownTimeout(config.shutdownTimeout())
                 .closeableArenaBuffers(config.closeableArenaBuffers())
                 .userspaceReap(config.userspaceReap())
-                .batchPollerSubmits(config.batchPollerSubmits())
+                .submitBatching(config.submitBatching())
+                .pollerStallThreshold(config.pollerStallThreshold())
                 .completionEventFd(config.completionEventfd())
                 .fallback(config.fallback())
                 .callerExecutor(vertxContexts())
                 .pollerExecutor(managedExecutor)
+                .blockingExecutor(managedExecutor)
                 .completionExecutor(config.completionDispatch() == AioConfig.CompletionDispatch.EXECUTOR
                         ? managedExecutor
                         : null)

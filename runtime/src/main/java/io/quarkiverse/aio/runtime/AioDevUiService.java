@@ -6,7 +6,7 @@ import java.util.Map;
 import jakarta.inject.Inject;
 
 import io.quarkiverse.aio.AioContext;
-import io.quarkiverse.aio.internal.AioEngine;
+import io.quarkiverse.aio.AioStatistics;
 
 /** The Dev UI card's JSON-RPC service: the context's live figures, polled by the card every second. */
 public class AioDevUiService {
@@ -22,19 +22,19 @@ public class AioDevUiService {
         Map<String, Object> figures = new LinkedHashMap<>();
         figures.put("open", aio.isOpen());
         figures.put("queue depth", aio.queueDepth());
-        if (aio instanceof AioEngine engine) {
-            figures.put("backend", "Linux AIO");
-            figures.put("poller", engine.pollerAlive() ? "running" : "stopped");
-            figures.put("in flight", engine.inFlight());
-            figures.put("queued in Java", engine.queued());
-            figures.put("submitted", engine.submittedCount());
-            AioEngine.PollerStatistics poller = engine.pollerStatistics();
-            figures.put("io_getevents calls", poller.ioGeteventsCalls());
-            figures.put("completions read from the ring", poller.ringEvents());
-            figures.put("RWF_NOWAIT retries", engine.nowaitRetries());
-        } else {
-            figures.put("backend", "thread-pool fallback");
-        }
+        AioStatistics statistics = aio.statistics();
+        figures.put("backend", statistics.backend());
+        figures.put("poller", statistics.pollerRunning() ? "running" : "stopped");
+        figures.put("in flight", statistics.inFlight());
+        figures.put("queued in Java", statistics.queued());
+        figures.put("submitted", statistics.submitted());
+        figures.put("completed", statistics.completed());
+        figures.put("failed", statistics.failed());
+        figures.put("io_submit calls", statistics.ioSubmitCalls());
+        figures.put("io_getevents calls", statistics.ioGeteventsCalls());
+        figures.put("completions read from the ring", statistics.ringCompletions());
+        figures.put("RWF_NOWAIT retries", statistics.nowaitRetries());
+        figures.put("poller stalls", statistics.pollerStalls());
         return figures;
     }
 }

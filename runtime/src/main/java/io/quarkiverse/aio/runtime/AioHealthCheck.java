@@ -9,7 +9,7 @@ import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
 import io.quarkiverse.aio.AioContext;
-import io.quarkiverse.aio.internal.AioEngine;
+import io.quarkiverse.aio.AioStatistics;
 
 /**
  * Readiness of the AIO context: open, and its completion poller alive (a dead poller would leave every operation
@@ -26,15 +26,10 @@ public class AioHealthCheck implements HealthCheck {
     public HealthCheckResponse call() {
         HealthCheckResponseBuilder response = HealthCheckResponse.named("aio")
                 .withData("queue-depth", aio.queueDepth());
-        boolean up = aio.isOpen();
-        if (aio instanceof AioEngine engine) {
-            boolean polling = engine.pollerAlive();
-            up &= polling;
-            response.withData("backend", "linux-aio").withData("poller", polling ? "running" : "stopped")
-                    .withData("in-flight", engine.inFlight()).withData("queued", engine.queued());
-        } else {
-            response.withData("backend", "thread-pool fallback");
-        }
-        return response.status(up).build();
+        AioStatistics statistics = aio.statistics();
+        boolean polling = statistics.pollerRunning();
+        response.withData("backend", statistics.backend()).withData("poller", polling ? "running" : "stopped")
+                .withData("in-flight", statistics.inFlight()).withData("queued", statistics.queued());
+        return response.status(aio.isOpen() && polling).build();
     }
 }

@@ -1,11 +1,10 @@
 package io.quarkiverse.aio.runtime;
 
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
 import io.quarkiverse.aio.AioContext;
-import io.quarkiverse.aio.internal.AioEngine;
+import io.quarkiverse.aio.AioStatistics;
 import io.quarkus.arc.Arc;
 import io.quarkus.runtime.annotations.Recorder;
 import io.quarkus.runtime.metrics.MetricsFactory;
@@ -20,28 +19,20 @@ public class AioMetricsRecorder {
     public Consumer<MetricsFactory> registerMetrics() {
         return factory -> {
             AioContext context = Arc.container().instance(AioContext.class).get();
-            if (!(context instanceof AioEngine engine)) {
-                return; // the thread-pool fallback keeps no figures
-            }
-            LongAdder completed = new LongAdder();
-            LongAdder failed = new LongAdder();
+            AioStatistics statistics = context.statistics();
             MetricsFactory.TimeRecorder queued = factory.builder("aio.queue.time")
                     .description("Time from submission until the operation entered the kernel").buildTimer();
             MetricsFactory.TimeRecorder latency = factory.builder("aio.latency")
                     .description("Time from submission until the completion was collected").buildTimer();
-            factory.builder("aio.submitted").description("Operations submitted").buildCounter(engine::submittedCount);
+            factory.builder("aio.submitted").description("Operations submitted").buildCounter(statistics::submitted);
             factory.builder("aio.completed").description("Operations completed, successfully or not")
-                    .buildCounter(completed::sum);
+                    .buildCounter(statistics::completed);
             factory.builder("aio.failed").description("Operations that completed with an error")
-                    .buildCounter(failed::sum);
-            factory.builder("aio.in.flight").description("Operations in the kernel").buildGauge(engine::inFlight);
+                    .buildCounter(statistics::failed);
+            factory.builder("aio.in.flight").description("Operations in the kernel").buildGauge(statistics::inFlight);
             factory.builder("aio.queued").description("Operations waiting in Java for a slot of the ring")
-                    .buildGauge(engine::queued);
-            engine.observe((queuedNanos, totalNanos, error) -> {
-                completed.increment();
-                if (error) {
-                    failed.increment();
-                }
+                    .buildGauge(statistics::queued);
+            context.observe((queuedNanos, totalNanos, error) -> {
                 queued.update(queuedNanos, TimeUnit.NANOSECONDS);
                 latency.update(totalNanos, TimeUnit.NANOSECONDS);
             });

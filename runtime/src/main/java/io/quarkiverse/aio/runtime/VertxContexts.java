@@ -7,8 +7,10 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 
 /**
- * Captures the Vert.x context (event loop or duplicated context) an operation was submitted on, so that its stage
- * completes on that context and request-scoped context data survives. Loaded only when the application has Vert.x.
+ * Captures the Vert.x context of an operation submitted on an event loop, so that its stage completes on that event
+ * loop, as Vert.x code expects. Worker and virtual threads also carry a (duplicated) context while they serve a
+ * request, but running their continuations on the event loop would change the kind of thread they run on: they are
+ * not captured. Loaded only when the application has Vert.x.
  */
 final class VertxContexts implements Supplier<Executor> {
 
@@ -17,7 +19,11 @@ final class VertxContexts implements Supplier<Executor> {
 
     @Override
     public Executor get() {
+        if (!Context.isOnEventLoopThread()) {
+            return null;
+        }
         Context context = Vertx.currentContext();
+        // runOnContext, not a bare execute: the continuation must see the context as current, with its local data.
         return context == null ? null : task -> context.runOnContext(ignored -> task.run());
     }
 }

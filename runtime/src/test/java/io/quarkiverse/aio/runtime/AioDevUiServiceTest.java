@@ -16,7 +16,7 @@ class AioDevUiServiceTest {
     void figuresOfALinuxAioContext() throws Exception {
         try (AioContext aio = AioContext.builder().queueDepth(16).build()) {
             Map<String, Object> figures = AioDevUiService.figures(aio);
-            assertEquals("Linux AIO", figures.get("backend"));
+            assertEquals("linux-aio", figures.get("backend"));
             assertEquals(16, figures.get("queue depth"));
             assertEquals("running", figures.get("poller"));
             assertEquals(0, figures.get("in flight"));
@@ -27,7 +27,7 @@ class AioDevUiServiceTest {
     @Test
     void figuresOfTheFallback() throws Exception {
         try (AioContext aio = AioContext.builder().fallback(AioFallback.FORCED_THREAD_POOL).build()) {
-            assertEquals("thread-pool fallback", AioDevUiService.figures(aio).get("backend"));
+            assertEquals("thread-pool", AioDevUiService.figures(aio).get("backend"));
         }
     }
 }

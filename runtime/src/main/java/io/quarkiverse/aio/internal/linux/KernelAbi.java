@@ -82,6 +82,9 @@ public final class KernelAbi {
     /** poll(2) event: readable. IOCB_CMD_POLL takes the event mask in aio_buf. */
     public static final long POLLIN = 0x1;
 
+    /** {@code struct pollfd} of poll(2): {@code int fd; short events; short revents;}. */
+    public static final long POLLFD_SIZE = 8, POLLFD_FD = 0, POLLFD_EVENTS = 4;
+
     // eventfd(2) flags (the values of O_CLOEXEC and O_NONBLOCK, equal on x86_64 and aarch64)
     public static final int EFD_CLOEXEC = 02000000;
     public static final int EFD_NONBLOCK = 04000;

@@ -29,6 +29,9 @@ public final class LibC {
     private static final MethodHandle FALLOCATE = NativeFunction.FALLOCATE.link();
     private static final MethodHandle EVENTFD = NativeFunction.EVENTFD.link();
     private static final MethodHandle WRITE = NativeFunction.WRITE.link();
+    private static final MethodHandle READ = NativeFunction.READ.link();
+    private static final MethodHandle POLL = NativeFunction.POLL.link();
+    private static final MethodHandle POSIX_MEMALIGN = NativeFunction.POSIX_MEMALIGN.link();
     private static final MethodHandle CALLOC = NativeFunction.CALLOC.link();
     private static final MethodHandle FREE = NativeFunction.FREE.link();
 
@@ -137,6 +140,39 @@ public final class LibC {
     public static long write(MemorySegment callState, int fd, MemorySegment buf, long count) {
         try {
             return (long) WRITE.invokeExact(callState, fd, buf, count);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static long read(MemorySegment callState, int fd, MemorySegment buf, long count) {
+        try {
+            return (long) READ.invokeExact(callState, fd, buf, count);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code poll(fds, nfds, timeoutMillis)}: the number of ready descriptors, 0 on timeout, -1 with errno. */
+    public static int poll(MemorySegment callState, MemorySegment fds, long nfds, int timeoutMillis) {
+        try {
+            return (int) POLL.invokeExact(callState, fds, nfds, timeoutMillis);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /**
+     * {@code posix_memalign}: {@code size} bytes aligned to {@code alignment} (a power of two, a multiple of the
+     * pointer size), or {@link MemorySegment#NULL} when there is no memory. Not zeroed; release with {@link #free}.
+     */
+    public static MemorySegment alignedAlloc(MemorySegment pointerCell, long alignment, long size) {
+        try {
+            int error = (int) POSIX_MEMALIGN.invokeExact(pointerCell, alignment, size);
+            if (error != 0) {
+                return MemorySegment.NULL;
+            }
+            return pointerCell.get(java.lang.foreign.ValueLayout.ADDRESS, 0).reinterpret(size);
         } catch (Throwable t) {
             throw unexpected(t);
         }

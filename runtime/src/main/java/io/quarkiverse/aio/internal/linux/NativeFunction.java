@@ -38,8 +38,14 @@ public enum NativeFunction {
     FALLOCATE("fallocate", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG), -1, true),
     /** {@code int eventfd(unsigned int initval, int flags)}: wakes the poller out of io_getevents. */
     EVENTFD("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), -1, true),
-    /** {@code ssize_t write(int fd, const void *buf, size_t count)}: signals the eventfd. */
+    /** {@code ssize_t write(int fd, const void *buf, size_t count)}: signals an eventfd. */
     WRITE("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), -1, true),
+    /** {@code ssize_t read(int fd, void *buf, size_t count)}: waits on an eventfd and resets its counter. */
+    READ("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), -1, true),
+    /** {@code int poll(struct pollfd *fds, nfds_t nfds, int timeout)}: waits on an eventfd with a time limit. */
+    POLL("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), -1, true),
+    /** {@code int posix_memalign(void **memptr, size_t alignment, size_t size)}: the library's aligned buffers. */
+    POSIX_MEMALIGN("posix_memalign", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG), -1, false),
     /** {@code void *calloc(size_t count, size_t size)}: the engine's own slabs, freed deterministically. */
     CALLOC("calloc", FunctionDescriptor.of(ADDRESS, JAVA_LONG, JAVA_LONG), -1, false),
     /** {@code void free(void *ptr)} */

@@ -1,0 +1,198 @@
+package io.quarkiverse.aio.internal;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+import org.jboss.logging.Logger;
+
+import io.quarkiverse.aio.AioException;
+import io.quarkiverse.aio.SubmitBatching;
+
+/**
+ * The completion poller: a loop that takes completions, finishes them (running their callbacks on this thread),
+ * submits what those callbacks issued, and sleeps in the kernel when there is nothing to do. One poller is current at
+ * a time; when a callback holds it too long, the {@link StallGuard} makes a new one current, and the old one stops as
+ * soon as its callback returns. The current poller tears the context down when it closes.
+ */
+final class CompletionPoller implements Runnable {
+
+    private static final Logger LOG = Logger.getLogger(CompletionPoller.class);
+    private static final VarHandle SEQ;
+
+    static {
+        try {
+            SEQ = MethodHandles.lookup().findVarHandle(CompletionPoller.class, "callbackSeq", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** How long the poller sleeps while some thread may have an operation nobody else will collect (see CallerWaits). */
+    static final int SHORT_SLEEP_MILLIS = 1;
+    /** How long it sleeps while closing: slots freed without a kernel event would not wake it. */
+    private static final int CLOSING_SLEEP_MILLIS = 10;
+
+    private final AioEngine engine;
+    final SubmitBatch batch;
+    private final BatchPolicy policy;
+    /** Odd while a callback runs on this poller: read by the stall guard, which sees a stuck callback as unchanged. */
+    @SuppressWarnings("unused") // through SEQ
+    private long callbackSeq;
+    volatile Thread thread;
+
+    CompletionPoller(AioEngine engine, SubmitBatching batching) throws AioException {
+        this.engine = engine;
+        this.batch = new SubmitBatch(engine);
+        this.policy = new BatchPolicy(batching);
+    }
+
+    boolean isCurrent() {
+        return engine.poller == this;
+    }
+
+    /** Whether operations this poller's callbacks issue now go into the batch. */
+    boolean batching() {
+        return policy.batching();
+    }
+
+    long callbackSeq() {
+        return (long) SEQ.getOpaque(this);
+    }
+
+    /** Runs a stage's completion, and so its callbacks, marked for the stall guard. */
+    void runCallback(OperationStage<?> op) {
+        long seq = (long) SEQ.get(this);
+        SEQ.setRelease(this, seq + 1);
+        try {
+            op.run();
+        } catch (Throwable e) { // a dependent stage's exception is caught by the stage; anything else is logged
+            LOG.error("A completion threw on the AIO poller", e);
+        } finally {
+            SEQ.setRelease(this, seq + 2);
+        }
+    }
+
+    @Override
+    public void run() {
+        Thread current = Thread.currentThread();
+        String name = current.getName();
+        thread = current;
+        current.setName("aio-poller");
+        try {
+            if (engine.lifecycle.pollerStarted(this)) {
+                loop();
+            }
+        } catch (Throwable t) {
+            LOG.error("The AIO completion poller failed; the context is closed", t);
+            engine.lifecycle.pollerFailed();
+        } finally {
+            current.setName(name);
+            if (isCurrent()) {
+                engine.lifecycle.teardown();
+            }
+        }
+    }
+
+    private void loop() {
+        Lifecycle lifecycle = engine.lifecycle;
+        for (;;) {
+            if (!isCurrent()) {
+                batch.flush();
+                return; // replaced by the stall guard: the current poller goes on
+            }
+            engine.guard.pollerActive();
+            int finished = engine.completer.completeAvailable(this);
+            batch.flush();
+            if (finished > 0) {
+                policy.tick();
+                continue; // more may have arrived meanwhile: look again before sleeping
+            }
+            int timeout;
+            if (!lifecycle.isOpen()) {
+                if (lifecycle.mayStopPolling()) {
+                    return;
+                }
+                timeout = CLOSING_SLEEP_MILLIS;
+            } else {
+                timeout = engine.retrySoon || CallerWaits.someThreadsWaitDirectly() ? SHORT_SLEEP_MILLIS : -1;
+            }
+            if (!engine.kernel.enter()) {
+                return;
+            }
+            policy.sleeping();
+            try {
+                engine.source.await(timeout);
+            } finally {
+                engine.kernel.exit();
+                policy.awake();
+            }
+            if (engine.retrySoon) {
+                engine.retrySoon = false;
+                engine.submitter.drainPending();
+            }
+        }
+    }
+
+    /**
+     * Decides, for {@link SubmitBatching#AUTO}, whether to gather submissions, from how busy this poller is: gathering
+     * saves system calls but delays operations, so it pays only when the poller's thread, not the device, is the
+     * limit. Measured over windows of {@link #WINDOW_NANOS}: gathering starts above {@link #BUSY_ON} of the time
+     * awake and stops below {@link #BUSY_OFF}.
+     */
+    static final class BatchPolicy {
+        static final long WINDOW_NANOS = 20_000_000;
+        static final double BUSY_ON = 0.9, BUSY_OFF = 0.6;
+
+        private final SubmitBatching mode;
+        private boolean gathering;
+        private long windowStart = System.nanoTime();
+        private long awakeSince = windowStart;
+        private long busy;
+
+        BatchPolicy(SubmitBatching mode) {
+            this.mode = mode;
+            this.gathering = mode == SubmitBatching.ALWAYS;
+        }
+
+        boolean batching() {
+            return gathering;
+        }
+
+        void sleeping() {
+            long now = System.nanoTime();
+            busy += now - awakeSince;
+            decide(now);
+        }
+
+        void awake() {
+            awakeSince = System.nanoTime();
+        }
+
+        /** A round that found completions: a poller that never sleeps must still decide. */
+        void tick() {
+            if (mode == SubmitBatching.AUTO) {
+                long now = System.nanoTime();
+                if (now - windowStart >= WINDOW_NANOS) {
+                    busy += now - awakeSince;
+                    awakeSince = now;
+                    decide(now);
+                }
+            }
+        }
+
+        private void decide(long now) {
+            long span = now - windowStart;
+            if (mode != SubmitBatching.AUTO || span < WINDOW_NANOS) {
+                return;
+            }
+            double utilization = (double) busy / span;
+            if (!gathering && utilization >= BUSY_ON) {
+                gathering = true;
+            } else if (gathering && utilization <= BUSY_OFF) {
+                gathering = false;
+            }
+            windowStart = now;
+            busy = 0;
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package io.quarkiverse.aio.internal;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * Where completions come from, one at a time: the kernel's ring read in user space ({@link RingSource}), or the
+ * events {@code io_getevents} copied out ({@link SyscallSource}). Any thread may take the next completion (the
+ * poller, a replacement poller, a caller helping while it waits), so taking one is guarded by a spin lock held for a
+ * few memory reads only; whoever takes a completion then runs it outside the lock, so that one slow callback never
+ * keeps the others from being taken by another thread.
+ * <p>
+ * Callers must hold {@link KernelContext#enter()} around {@link #take} and {@link #await}: the ring is unmapped with
+ * the context.
+ */
+abstract class CompletionSource {
+
+    /** {@link #take} found nothing; another thread is taking one (try again); the event was not an operation's. */
+    static final int EMPTY = -1, BUSY = -2, NOT_AN_OPERATION = -3;
+
+    private static final VarHandle LOCKED;
+
+    static {
+        try {
+            LOCKED = MethodHandles.lookup().findVarHandle(CompletionSource.class, "locked", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    @SuppressWarnings("unused") // through LOCKED
+    private volatile int locked;
+
+    final boolean tryLock() {
+        return (int) LOCKED.compareAndExchangeAcquire(this, 0, 1) == 0;
+    }
+
+    final void unlock() {
+        LOCKED.setRelease(this, 0);
+    }
+
+    /**
+     * Takes the next completion: its slot, with the kernel's result stored in {@link SlotTable#setResult}; or
+     * {@link #EMPTY}, {@link #BUSY} or {@link #NOT_AN_OPERATION}.
+     */
+    abstract int take(SlotTable slots);
+
+    /**
+     * Poller only: waits until completions may be there, at most {@code timeoutMillis} (negative: no limit), or until
+     * {@link #wake()}.
+     */
+    abstract void await(int timeoutMillis);
+
+    /** Makes a poller blocked in {@link #await} return soon. Any thread. */
+    abstract void wake();
+
+    /** Whether callers waiting for their own operations may take completions too (ring reading is cheap). */
+    abstract boolean helpersMayTake();
+
+    /** The number of io_getevents calls made. */
+    abstract long ioGeteventsCalls();
+
+    /** The number of completions read from the ring without a system call. */
+    abstract long ringCompletions();
+
+    /** After io_destroy, when no thread uses the source any more. */
+    abstract void free();
+}

@@ -1,0 +1,202 @@
+package io.quarkiverse.aio.internal;
+
+import java.lang.foreign.MemorySegment;
+import java.util.concurrent.Executor;
+
+import io.quarkiverse.aio.RwFlags;
+import io.quarkiverse.aio.internal.linux.Errno;
+import io.quarkiverse.aio.internal.linux.LibC;
+
+/**
+ * Puts accepted operations into the kernel: straight into a free slot with one {@code io_submit} on the caller's
+ * thread, into the poller's batch when the poller itself submits and batching pays, or into the pending queue when
+ * the ring is full. Whoever frees a slot moves queued operations in. EAGAIN from a full kernel puts an operation back
+ * in front of the queue, to be retried after the next completion (or shortly, when nothing is in the kernel); an
+ * RWF_NOWAIT operation that would block is retried without the flag on the blocking executor.
+ * <p>
+ * No lock is taken when a slot is free: a slot is one compare-and-set on the free stack.
+ */
+final class Submitter {
+
+    private static final int RWF_NOWAIT = RwFlags.NOWAIT.bits();
+    /** EAGAIN with nothing of ours in the kernel is not a full ring: give up after this many retries (about 1 s). */
+    private static final int MAX_IDLE_EAGAIN_RETRIES = 1000;
+
+    private final AioEngine engine;
+    private final SlotTable slots;
+    private final KernelContext kernel;
+    private final PendingQueue pending;
+    private final Executor blockingExecutor;
+    /** The resfd of operations nobody waits for in person: the poller's eventfd, the user's, or -1. */
+    private final int defaultResfd;
+    private volatile int idleEagainRetries;
+
+    Submitter(AioEngine engine, int defaultResfd, Executor blockingExecutor) {
+        this.engine = engine;
+        this.slots = engine.slots;
+        this.kernel = engine.kernel;
+        this.pending = engine.pending;
+        this.defaultResfd = defaultResfd;
+        this.blockingExecutor = blockingExecutor;
+    }
+
+    /** Submits an accepted operation (one that holds a reference to its file). */
+    void submit(OperationStage<?> op) {
+        if (!engine.lifecycle.isOpen()) {
+            engine.completer.failUnsubmitted(op, "the AIO context is closed");
+            return;
+        }
+        if (pending.isEmpty()) {
+            int slot = slots.take();
+            if (slot >= 0) {
+                start(slot, op);
+                return;
+            }
+        }
+        pending.addLast(op);
+        if (failIfClosedMeanwhile(op)) {
+            return;
+        }
+        drainPending(); // a slot may have been freed after the look above: the freer may not have seen op yet
+    }
+
+    /**
+     * After queueing: when close() began meanwhile, its sweep of the queue may have come before this operation, so it
+     * is taken back out and failed here (whoever removes it from the queue completes it).
+     */
+    private boolean failIfClosedMeanwhile(OperationStage<?> op) {
+        if (engine.lifecycle.isOpen()) {
+            return false;
+        }
+        if (pending.remove(op)) {
+            engine.completer.failUnsubmitted(op, "the AIO context is closed");
+        }
+        return true;
+    }
+
+    /** Moves queued operations into free slots. Called by whoever frees a slot, and after queueing. */
+    void drainPending() {
+        while (!pending.isEmpty() && engine.lifecycle.isOpen()) {
+            int slot = slots.take();
+            if (slot < 0) {
+                return;
+            }
+            OperationStage<?> op = pending.poll();
+            if (op == null) {
+                slots.letGo(slot);
+                slots.letGo(slot);
+                return;
+            }
+            start(slot, op);
+        }
+    }
+
+    private void start(int slot, OperationStage<?> op) {
+        slots.bind(slot, op);
+        if (op.submittedNanos != 0) {
+            op.inKernelNanos = System.nanoTime(); // before io_submit: the completion may be taken before it returns
+        }
+        CompletionPoller poller = engine.poller;
+        if (poller != null && poller.thread == Thread.currentThread() && poller.batching()) {
+            poller.batch.add(slot, op, resfd(op));
+        } else {
+            submitOne(slot, op);
+        }
+    }
+
+    int resfd(OperationStage<?> op) {
+        return op.signalsWaiter ? op.waiter.eventFd.fd : defaultResfd;
+    }
+
+    private void submitOne(int slot, OperationStage<?> op) {
+        if (!kernel.enter()) {
+            refused(slot, op, -1);
+            return;
+        }
+        long n;
+        int errno;
+        try {
+            slots.writeIocb(slot, op, resfd(op));
+            MemorySegment callState = slots.callState(slot);
+            do {
+                n = kernel.submit(callState, 1, slots.pointerAddress(slot));
+                errno = n < 0 ? LibC.errno(callState) : 0;
+            } while (errno == Errno.EINTR);
+        } finally {
+            kernel.exit();
+        }
+        engine.statistics.ioSubmitCalls.increment();
+        if (n == 1) {
+            submitted(slot);
+        } else {
+            refused(slot, op, n == 0 ? Errno.EAGAIN : errno);
+        }
+    }
+
+    /** io_submit took the operation of {@code slot}: the submitting thread lets go of the slot. */
+    void submitted(int slot) {
+        idleEagainRetries = 0;
+        if (slots.letGo(slot)) {
+            drainPending(); // completed and collected before io_submit even returned
+        }
+    }
+
+    /**
+     * io_submit did not take the operation of {@code slot} (errno, or -1: the context is closing). Frees the slot
+     * and retries, queues or fails the operation.
+     */
+    void refused(int slot, OperationStage<?> op, int errno) {
+        if (slots.unbind(slot) != op) {
+            return; // the teardown took it and completes it
+        }
+        op.inKernelNanos = 0;
+        slots.letGo(slot);
+        slots.letGo(slot);
+        if (errno == Errno.EAGAIN && (op.rwFlags & RWF_NOWAIT) != 0) {
+            retryWithoutNowait(op);
+        } else if (errno == Errno.EAGAIN && idleEagainRetries < MAX_IDLE_EAGAIN_RETRIES
+                && engine.lifecycle.isOpen()) {
+            requeue(op);
+            return; // not drained now: the kernel is short of room, the next completion retries
+        } else if (errno < 0) {
+            engine.completer.failUnsubmitted(op, "the AIO context is closed");
+        } else {
+            op.failure = Failures.submit(op, errno);
+            engine.completer.finishWithoutKernel(op);
+        }
+        drainPending();
+    }
+
+    /** EAGAIN: back in front of the queue, retried when a completion frees a slot, or soon if none will. */
+    void requeue(java.util.List<OperationStage<?>> ops) {
+        pending.addFirst(ops);
+        for (OperationStage<?> op : ops) {
+            failIfClosedMeanwhile(op);
+        }
+        if (slots.inUse() == 0) {
+            idleEagainRetries++;
+            engine.retrySoon(); // no completion will come to retry them
+        }
+    }
+
+    private void requeue(OperationStage<?> op) {
+        requeue(java.util.List.of(op));
+    }
+
+    /**
+     * RWF_NOWAIT met EAGAIN: the kernel would have blocked. Submits the operation again without the flag, from the
+     * blocking executor: there io_submit may block (a buffered read from disk), which must not happen on the poller
+     * or on the caller, who asked not to wait.
+     */
+    void retryWithoutNowait(OperationStage<?> op) {
+        op.rwFlags &= ~RWF_NOWAIT;
+        op.result = 0;
+        op.inKernelNanos = 0;
+        engine.statistics.nowaitRetries.increment();
+        try {
+            blockingExecutor.execute(() -> submit(op));
+        } catch (RuntimeException rejected) { // shutting down: still not on the poller
+            Thread.ofPlatform().daemon(true).start(() -> submit(op));
+        }
+    }
+}
