@@ -1,5 +1,6 @@
 package io.quarkiverse.aio.bench;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -8,48 +9,45 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 
-import io.quarkiverse.aio.AioContext;
 import io.quarkiverse.aio.AioFile;
 import io.quarkiverse.aio.AioOpenOption;
 
 /**
- * The library, through its public API only: one context, completions on the poller, and each completion issuing the
- * lane's next operation, as fio's libaio engine does from its one thread.
+ * Pipelined callbacks, as fio's libaio engine runs from its one thread: QD lanes, each completion issuing its lane's
+ * next operation, on the context {@code @Inject AioContext} gets. Buffers from {@link AioFile#allocate} (the library's
+ * zero-copy path), or from an {@code Arena.ofShared()} the caller owns (copied through library memory by default).
  */
 final class AioLoad implements Load {
 
-    private final boolean userspaceReap;
-    private final boolean batchSubmits;
-    private AioContext aio;
+    private final boolean callerArena;
+    private ProducerContext context;
     private AioFile file;
+    private Arena arena;
     private volatile boolean running;
     private CountDownLatch stopped;
 
-    /**
-     * @param userspaceReap whether completions are read from the kernel's ring without a system call when possible
-     * @param batchSubmits whether the next operations, issued from completions, go to the kernel in one io_submit
-     */
-    AioLoad(boolean userspaceReap, boolean batchSubmits) {
-        this.userspaceReap = userspaceReap;
-        this.batchSubmits = batchSubmits;
+    /** @param callerArena whether the buffers come from the caller's own shared arena */
+    AioLoad(boolean callerArena) {
+        this.callerArena = callerArena;
     }
 
     @Override
     public long ioGeteventsCalls() {
-        return aio.statistics().ioGeteventsCalls();
+        return context.aio.statistics().ioGeteventsCalls();
     }
 
     @Override
     public void start(Path path, long fileSize, Job job, Recorder recorder) throws Exception {
-        // completions on the poller (no completion executor)
-        aio = AioContext.builder().queueDepth(Math.max(job.queueDepth(), 32)).userspaceReap(userspaceReap)
-                .submitBatching(batchSubmits ? io.quarkiverse.aio.SubmitBatching.AUTO : io.quarkiverse.aio.SubmitBatching.NEVER).build();
-        file = aio.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE, AioOpenOption.DIRECT);
+        context = ProducerContext.create();
+        file = context.aio.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE, AioOpenOption.DIRECT);
+        arena = callerArena ? Arena.ofShared() : null;
         running = true;
         stopped = new CountDownLatch(job.queueDepth());
         AtomicLong cursor = new AtomicLong();
         for (int i = 0; i < job.queueDepth(); i++) {
-            new Lane(job, recorder, new BlockPicker(job, fileSize, cursor, i)).issue();
+            MemorySegment buffer = callerArena ? arena.allocate(job.blockSize(), 4096) : file.allocate(job.blockSize());
+            buffer.fill((byte) 0x42);
+            new Lane(job, recorder, new BlockPicker(job, fileSize, cursor, i), buffer).issue();
         }
     }
 
@@ -63,12 +61,11 @@ final class AioLoad implements Load {
         private boolean issuing;
         private boolean completedWhileIssuing;
 
-        Lane(Job job, Recorder recorder, BlockPicker positions) {
+        Lane(Job job, Recorder recorder, BlockPicker positions, MemorySegment buffer) {
             this.job = job;
             this.recorder = recorder;
             this.positions = positions;
-            this.buffer = file.allocate(job.blockSize());
-            buffer.fill((byte) 0x42);
+            this.buffer = buffer;
         }
 
         void issue() {
@@ -103,7 +100,7 @@ final class AioLoad implements Load {
 
     @Override
     public String threads() {
-        return "1 poller" + (userspaceReap ? "" : ", no ring") + (batchSubmits ? "" : ", unbatched");
+        return "injected default context, " + (callerArena ? "caller's Arena.ofShared buffers" : "AioFile.allocate buffers");
     }
 
     @Override
@@ -115,8 +112,11 @@ final class AioLoad implements Load {
         if (file != null) {
             file.close();
         }
-        if (aio != null) {
-            aio.close();
+        if (context != null) {
+            context.close();
+        }
+        if (arena != null) {
+            arena.close();
         }
     }
 }

@@ -30,12 +30,20 @@ public final class Bench {
     static final Map<String, Supplier<Load>> ENGINES = new LinkedHashMap<>();
 
     static {
-        ENGINES.put("aio", () -> new AioLoad(true, true));
-        ENGINES.put("aio-syscall", () -> new AioLoad(false, true)); // completions only through io_getevents
-        ENGINES.put("aio-unbatched", () -> new AioLoad(true, false)); // one io_submit per operation
+        // Every aio-* engine uses the context @Inject AioContext gets (see ProducerContext); -Dquarkus.aio.*=...
+        // on the command line changes it the way application.properties would, and the RESULT line says so.
+        ENGINES.put("aio", () -> new AioLoad(false));
+        ENGINES.put("aio-shared", () -> new AioLoad(true));
+        ENGINES.put("aio-blocking-platform", () -> new AioBlockingLoad(false));
+        ENGINES.put("aio-blocking-virtual", () -> new AioBlockingLoad(true));
+        ENGINES.put("aio-eventloop", EventLoopLoads.Aio::new);
+        for (int submitters : new int[] { 1, 4, 16, 64 }) {
+            ENGINES.put("aio-submitters-" + submitters, () -> new AioSubmittersLoad(submitters));
+        }
         ENGINES.put("afc", AsyncChannelLoad::new);
         ENGINES.put("fc-platform", () -> new FileChannelLoad(false));
         ENGINES.put("fc-virtual", () -> new FileChannelLoad(true));
+        ENGINES.put("fc-executeblocking", EventLoopLoads.OffloadedFileChannel::new);
     }
 
     record Result(String job, String engine, String threads, double iops, double p50Micros, double p99Micros,
@@ -44,10 +52,18 @@ public final class Bench {
         String line() {
             return String.format(Locale.ROOT,
                     "RESULT job=%s engine=%s threads=%s iops=%.0f p50_us=%.1f p99_us=%.1f cpu_us_per_io=%.3f"
-                            + " alloc_b_per_io=%.1f getevents_per_io=%.3f",
-                    job, engine, threads.replace(' ', '_'), iops, p50Micros, p99Micros, cpuMicrosPerIo,
-                    allocBytesPerIo, geteventsPerIo);
+                            + " alloc_b_per_io=%.1f getevents_per_io=%.3f config=%s",
+                    job, engine, threads.replace(' ', '_').replace(",", ""), iops, p50Micros, p99Micros,
+                    cpuMicrosPerIo, allocBytesPerIo, geteventsPerIo, configuration());
         }
+    }
+
+    /** The quarkus.aio.* properties set on the command line, or "defaults". */
+    static String configuration() {
+        String set = System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("quarkus.aio."))
+                .sorted().map(k -> k.substring("quarkus.aio.".length()) + ":" + System.getProperty(k))
+                .collect(java.util.stream.Collectors.joining(";"));
+        return set.isEmpty() ? "defaults" : set;
     }
 
     public static void main(String[] args) throws Exception {
@@ -62,6 +78,7 @@ public final class Bench {
         Path file = Path.of(options.get("file")).toAbsolutePath();
         long size = parseSize(options.get("size"));
         prepare(file, size);
+        System.out.println("STAGE bytes=" + ShallowSize.ofStage(file));
         double warmup = Double.parseDouble(options.get("warmup"));
         double seconds = Double.parseDouble(options.get("seconds"));
         int rounds = Integer.parseInt(options.get("rounds"));

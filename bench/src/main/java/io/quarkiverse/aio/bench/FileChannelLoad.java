@@ -14,7 +14,7 @@ import com.sun.nio.file.ExtendedOpenOption;
 /** Blocking positional reads and writes on a FileChannel from N platform or virtual threads, one I/O each. */
 final class FileChannelLoad implements Load {
 
-    static final int MAX_THREADS = 32;
+    static final int MAX_THREADS = 64;
 
     private final boolean virtual;
     private FileChannel channel;

@@ -6,7 +6,9 @@ record Job(String name, boolean write, boolean random, int blockSize, int queueD
     static Job parse(String name) {
         return switch (name) {
             case "randread-4k-qd1" -> new Job(name, false, true, 4096, 1);
+            case "randread-4k-qd16" -> new Job(name, false, true, 4096, 16);
             case "randread-4k-qd32" -> new Job(name, false, true, 4096, 32);
+            case "randread-4k-qd64" -> new Job(name, false, true, 4096, 64);
             case "randread-4k-qd128" -> new Job(name, false, true, 4096, 128);
             case "randwrite-4k-qd32" -> new Job(name, true, true, 4096, 32);
             case "seqread-128k-qd32" -> new Job(name, false, false, 128 * 1024, 32);

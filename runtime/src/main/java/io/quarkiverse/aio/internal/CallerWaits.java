@@ -1,41 +1,40 @@
 package io.quarkiverse.aio.internal;
 
-import java.lang.ref.Cleaner;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.lang.ref.Cleaner;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.quarkiverse.aio.AioException;
 
 /**
  * Lets a platform thread that blocks on its own operation ({@code get()}, {@code join()}) be woken by the kernel
  * itself, as a blocking {@code pread} would be, rather than by the poller handing the completion over: one thread
- * wake-up per operation instead of two. The iocb then names the thread's own eventfd as its resfd; when the eventfd
- * fires, the thread takes the completions from the ring itself (others' too: it finishes them on the way).
+ * wake-up and one more system call per operation instead of two wake-ups. The iocb names the thread's own eventfd
+ * as its resfd; the thread sleeps in one {@code read} of it, then takes the completions from the ring itself. Those
+ * of other waiting threads it hands over to them (they were signalled too), the rest it finishes.
  * <p>
  * Whether a thread will wait is only known after it has submitted, so it is learnt: a thread that waited for its last
  * operation is expected to wait for the next one ("direct" mode). A thread that attaches a dependent stage, or whose
- * operation completes while it was not waiting, leaves direct mode. While any thread is in direct mode, the poller
- * sleeps at most {@link CompletionPoller#SHORT_SLEEP_MILLIS} at a time, so an operation whose submitter did not wait
- * after all is still collected, that much later at worst. Virtual threads never use this (a virtual thread blocked in
- * a native call would hold its carrier); they are woken by the poller.
+ * operation completes while it was not waiting, leaves direct mode. While any thread is in direct mode the poller
+ * wakes every {@link CompletionPoller#SHORT_SLEEP_MILLIS} ms: it collects an operation whose submitter did not wait
+ * after all, and it wakes waiting threads whose time is up or that were interrupted (a thread blocked in a native read
+ * does not see Thread.interrupt). Virtual threads never use this (a virtual thread blocked in a native call would
+ * hold its carrier); the poller wakes them.
  */
 final class CallerWaits {
 
-    /** The longest a waiting thread stays in the kernel before it looks for an interrupt. */
-    private static final int SLICE_MILLIS = 100;
     private static final ThreadLocal<Waiter> WAITERS = new ThreadLocal<>();
-    /** Threads in direct mode, process-wide. */
-    private static final AtomicInteger DIRECT_THREADS = new AtomicInteger();
+    /** Threads in direct mode, process-wide: the pollers watch their deadlines and interrupts. */
+    private static final CopyOnWriteArrayList<Waiter> DIRECT = new CopyOnWriteArrayList<>();
 
-    /** The wait state of one platform thread: its eventfd and its mode. */
+    /** The wait state of one platform thread: its eventfd, its mode, and how long its current wait may last. */
     static final class Waiter {
-        private static final VarHandle DIRECT;
+        private static final VarHandle IS_DIRECT;
 
         static {
             try {
-                DIRECT = MethodHandles.lookup().findVarHandle(Waiter.class, "direct", boolean.class);
+                IS_DIRECT = MethodHandles.lookup().findVarHandle(Waiter.class, "direct", boolean.class);
             } catch (ReflectiveOperationException e) {
                 throw new ExceptionInInitializerError(e);
             }
@@ -44,31 +43,31 @@ final class CallerWaits {
         final Thread thread;
         /** Null when the thread could not get an eventfd: it then never waits directly. */
         final EventFd eventFd;
-        @SuppressWarnings("unused") // through DIRECT
+        @SuppressWarnings("unused") // through IS_DIRECT
         private volatile boolean direct;
         /** The thread is finishing completions: what it submits now, it does not wait for. */
         boolean finishing;
+        /** While the thread sleeps on its eventfd: when its wait ends (System.nanoTime), and whether an interrupt does. */
+        volatile boolean sleeping;
+        volatile long deadline;
+        volatile boolean interruptible;
 
         Waiter(Thread thread, EventFd eventFd) {
             this.thread = thread;
             this.eventFd = eventFd;
         }
 
-        boolean isDirect() {
-            return direct;
-        }
-
         /** The thread waited for an operation that signalled the poller: the next one will signal the thread. */
         void noteWaited() {
-            if (eventFd != null && !direct && DIRECT.compareAndSet(this, false, true)) {
-                DIRECT_THREADS.incrementAndGet();
+            if (eventFd != null && !direct && IS_DIRECT.compareAndSet(this, false, true)) {
+                DIRECT.add(this);
             }
         }
 
         /** The thread did not wait for an operation that signalled it: the next one will signal the poller. */
         void noteNotWaiting() {
-            if (direct && DIRECT.compareAndSet(this, true, false)) {
-                DIRECT_THREADS.decrementAndGet();
+            if (direct && IS_DIRECT.compareAndSet(this, true, false)) {
+                DIRECT.remove(this);
             }
         }
     }
@@ -80,7 +79,18 @@ final class CallerWaits {
     }
 
     static boolean someThreadsWaitDirectly() {
-        return DIRECT_THREADS.get() > 0;
+        return !DIRECT.isEmpty();
+    }
+
+    /** For the pollers: wakes the waiting threads whose time is up or that were interrupted. */
+    static void wakeExpiredWaiters() {
+        long now = System.nanoTime();
+        for (Waiter waiter : DIRECT) {
+            if (waiter.sleeping && (now - waiter.deadline >= 0
+                    || waiter.interruptible && waiter.thread.isInterrupted())) {
+                waiter.eventFd.signal();
+            }
+        }
     }
 
     /**
@@ -125,7 +135,8 @@ final class CallerWaits {
      *
      * @param timeoutNanos at most this long; negative: without limit
      * @param interruptible whether an interrupt ends the wait (get) or is kept for later (join)
-     * @return false when the time ran out
+     * @return false when the time ran out; then the caller's wait ends
+     * @throws InterruptedException when interrupted and {@code interruptible}
      */
     boolean await(OperationStage<?> op, long timeoutNanos, boolean interruptible) throws InterruptedException {
         Waiter waiter = op.waiter;
@@ -133,50 +144,53 @@ final class CallerWaits {
             waiter.noteWaited();
             return true;
         }
-        long deadline = timeoutNanos < 0 ? 0 : System.nanoTime() + timeoutNanos;
-        boolean interrupted = false;
-        op.awaited = true;
-        try {
-            while (!op.isDone()) {
-                finishAvailable(waiter);
-                if (op.isDone()) {
-                    break;
-                }
-                int slice;
-                if (timeoutNanos < 0) {
-                    slice = interruptible ? SLICE_MILLIS : -1;
-                } else {
-                    long left = deadline - System.nanoTime();
-                    if (left <= 0) {
-                        return false;
-                    }
-                    slice = (int) Math.min(SLICE_MILLIS, Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
-                }
-                waiter.eventFd.await(slice);
-                if (Thread.interrupted()) {
-                    if (interruptible) {
+        if (!op.changeWaitState(OperationStage.NOT_AWAITED, OperationStage.AWAITED)) {
+            return true; // another thread took its completion and finishes it now: wait the usual way
+        }
+        waiter.deadline = timeoutNanos < 0 ? System.nanoTime() + Long.MAX_VALUE / 2 : System.nanoTime() + timeoutNanos;
+        waiter.interruptible = interruptible;
+        for (;;) {
+            finishUntil(waiter, op); // its own completion may be there already (a buffered read, a stale signal)
+            if (finishedOrTaken(op)) {
+                return true;
+            }
+            if (System.nanoTime() - waiter.deadline >= 0
+                    || interruptible && Thread.currentThread().isInterrupted()) {
+                if (op.changeWaitState(OperationStage.AWAITED, OperationStage.NOT_AWAITED)) {
+                    if (interruptible && Thread.interrupted()) {
                         throw new InterruptedException();
                     }
-                    interrupted = true;
+                    return false;
                 }
+                continue; // handed over meanwhile: finish it
             }
-            return true;
-        } finally {
-            op.awaited = false;
-            if (interrupted) {
-                Thread.currentThread().interrupt();
+            waiter.sleeping = true;
+            try {
+                waiter.eventFd.await(-1); // the kernel, a thread handing over, or the poller at the deadline wakes it
+            } finally {
+                waiter.sleeping = false;
             }
         }
     }
 
-    /** Takes and finishes what the ring holds, as the poller would. */
-    private void finishAvailable(Waiter waiter) {
-        if (!engine.source.helpersMayTake()) {
-            return;
+    /**
+     * Whether the wait is over: the operation is complete, its result was handed over (then finished here), or
+     * another thread took it and finishes it (then the caller waits on the stage the usual way).
+     */
+    private boolean finishedOrTaken(OperationStage<?> op) {
+        int state = op.waitState();
+        if (state == OperationStage.DELIVERED) {
+            engine.completer.finishDelivered(op);
+            return true;
         }
+        return state == OperationStage.TAKEN || op.isDone();
+    }
+
+    /** Takes completions from the ring until its own is among them, handing over or finishing the others. */
+    private void finishUntil(Waiter waiter, OperationStage<?> op) {
         waiter.finishing = true;
         try {
-            engine.completer.completeAvailable(null);
+            engine.completer.completeAvailable(null, op);
         } finally {
             waiter.finishing = false;
         }

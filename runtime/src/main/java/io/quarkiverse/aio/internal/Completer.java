@@ -35,13 +35,22 @@ final class Completer {
     /**
      * Takes and finishes every completion there is, one at a time.
      *
-     * @param poller the poller calling, whose callbacks the stall guard watches; null for a helping caller
+     * @param poller the poller calling, whose callbacks the stall guard watches
      * @return how many were finished
      */
     int completeAvailable(CompletionPoller poller) {
+        return completeAvailable(poller, null);
+    }
+
+    /**
+     * Takes and finishes completions, one at a time, until there are none or {@code until} is complete: a waiting
+     * caller stops at its own operation and leaves the others to the threads the kernel signalled for them.
+     */
+    int completeAvailable(CompletionPoller poller, OperationStage<?> until) {
         KernelContext kernel = engine.kernel;
         CompletionSource source = engine.source;
         int finished = 0;
+        int busy = 0;
         for (;;) {
             if (!kernel.enter()) {
                 return finished;
@@ -55,10 +64,17 @@ final class Completer {
             if (slot == CompletionSource.EMPTY) {
                 return finished;
             } else if (slot == CompletionSource.BUSY) {
-                Thread.onSpinWait();
+                if ((++busy & 63) == 0) {
+                    Thread.yield(); // the holder may have been descheduled inside its few instructions
+                } else {
+                    Thread.onSpinWait();
+                }
             } else if (slot >= 0) {
-                complete(slot, poller);
+                complete(slot & ~CompletionSource.HANDED_OVER, (slot & CompletionSource.HANDED_OVER) != 0, poller);
                 finished++;
+                if (until != null && until.isDone()) {
+                    return finished;
+                }
                 if (poller != null && !poller.isCurrent()) {
                     return finished; // replaced while in a callback: the new poller goes on
                 }
@@ -66,7 +82,7 @@ final class Completer {
         }
     }
 
-    private void complete(int slot, CompletionPoller poller) {
+    private void complete(int slot, boolean handedOver, CompletionPoller poller) {
         long result = slots.result(slot);
         OperationStage<?> op = slots.unbind(slot);
         if (op == null) {
@@ -77,12 +93,50 @@ final class Completer {
         if (freed && !engine.pending.isEmpty()) {
             engine.submitter.drainPending(); // first put the next operation into the kernel
         }
-        if (result == -Errno.EAGAIN && (op.rwFlags & RWF_NOWAIT) != 0 && !op.cancelled) {
+        if (handedOver) {
+            return; // its submitter finishes it
+        }
+        if (needsRetry(op, result)) {
             engine.submitter.retryWithoutNowait(op); // not complete yet: keeps its file and buffers
             return;
         }
         op.result = result;
         finish(op, poller);
+    }
+
+    /** RWF_NOWAIT met EAGAIN in the kernel: the operation is submitted again without the flag. */
+    private static boolean needsRetry(OperationStage<?> op, long result) {
+        return result == -Errno.EAGAIN && (op.rwFlags & RWF_NOWAIT) != 0 && !op.cancelled;
+    }
+
+    /**
+     * Called by a completion source under its lock, for the completion of {@code op} taken by this thread. When the
+     * operation's submitter waits for it on its own eventfd, the result is handed over and the submitter finishes the
+     * operation itself: the kernel has signalled its eventfd already, so that costs no system call. When the
+     * submitter does not wait, this thread will finish it, and the submitter is told not to expect its next
+     * operations to signal it.
+     *
+     * @return true when handed over
+     */
+    static boolean handOver(OperationStage<?> op, long result) {
+        if (op == null || !op.signalsWaiter || op.waiter.thread == Thread.currentThread() || needsRetry(op, result)) {
+            return false;
+        }
+        op.result = result;
+        for (;;) {
+            if (op.changeWaitState(OperationStage.AWAITED, OperationStage.DELIVERED)) {
+                return true;
+            }
+            if (op.changeWaitState(OperationStage.NOT_AWAITED, OperationStage.TAKEN)) {
+                op.waiter.noteNotWaiting(); // it completed and its submitter was not waiting for it
+                return false;
+            }
+        }
+    }
+
+    /** The submitter finishes an operation whose result another thread handed over to it. */
+    void finishDelivered(OperationStage<?> op) {
+        finish(op, null);
     }
 
     /** Fails an operation that never reached the kernel because the context is closing. */
@@ -93,9 +147,10 @@ final class Completer {
 
     /** Finishes, with its {@link OperationStage#failure}, an operation the kernel will not complete. */
     void finishWithoutKernel(OperationStage<?> op) {
+        boolean awaited = op.signalsWaiter && op.takeWaitState() == OperationStage.AWAITED;
         finish(op, null);
-        if (op.signalsWaiter) {
-            op.waiter.eventFd.signal(); // its submitter may be waiting on the eventfd the kernel will not signal
+        if (awaited) {
+            op.waiter.eventFd.signal(); // its submitter waits on an eventfd the kernel will not signal
         }
     }
 
@@ -125,9 +180,6 @@ final class Completer {
             engine.statistics.failed.increment();
         }
         op.file.release();
-        if (op.signalsWaiter && !op.awaited) {
-            op.waiter.noteNotWaiting(); // it completed and its submitter was not waiting for it
-        }
         dispatch(op, poller);
     }
 

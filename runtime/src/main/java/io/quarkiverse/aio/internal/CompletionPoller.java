@@ -113,8 +113,11 @@ final class CompletionPoller implements Runnable {
                     return;
                 }
                 timeout = CLOSING_SLEEP_MILLIS;
+            } else if (CallerWaits.someThreadsWaitDirectly()) {
+                CallerWaits.wakeExpiredWaiters();
+                timeout = SHORT_SLEEP_MILLIS;
             } else {
-                timeout = engine.retrySoon || CallerWaits.someThreadsWaitDirectly() ? SHORT_SLEEP_MILLIS : -1;
+                timeout = engine.retrySoon ? SHORT_SLEEP_MILLIS : -1;
             }
             if (!engine.kernel.enter()) {
                 return;

@@ -17,6 +17,8 @@ abstract class CompletionSource {
 
     /** {@link #take} found nothing; another thread is taking one (try again); the event was not an operation's. */
     static final int EMPTY = -1, BUSY = -2, NOT_AN_OPERATION = -3;
+    /** Set in what {@link #take} returns when the result was handed over to the operation's waiting submitter. */
+    static final int HANDED_OVER = 1 << 30;
 
     private static final VarHandle LOCKED;
 
@@ -40,10 +42,18 @@ abstract class CompletionSource {
     }
 
     /**
-     * Takes the next completion: its slot, with the kernel's result stored in {@link SlotTable#setResult}; or
-     * {@link #EMPTY}, {@link #BUSY} or {@link #NOT_AN_OPERATION}.
+     * Takes the next completion: its slot, with the kernel's result stored in {@link SlotTable#setResult} (and
+     * {@link #HANDED_OVER} set when {@link Completer#handOver} gave it to a waiting submitter, under the lock, so that
+     * a submitter that then finds the source empty also finds its result); or {@link #EMPTY}, {@link #BUSY} or
+     * {@link #NOT_AN_OPERATION}.
      */
     abstract int take(SlotTable slots);
+
+    /** Under the lock: records the result of {@code slot} and hands it over when its submitter waits for it. */
+    static int taken(SlotTable slots, int slot, long res) {
+        slots.setResult(slot, res);
+        return Completer.handOver(slots.op(slot), res) ? slot | HANDED_OVER : slot;
+    }
 
     /**
      * Poller only: waits until completions may be there, at most {@code timeoutMillis} (negative: no limit), or until

@@ -24,8 +24,8 @@ final class EventFd {
     private static final long COUNTER = 0, ONE = 8, POLLFD = 16, CALL_STATE = 24;
 
     final int fd;
-    /** The counter read back, the value 1 to write, a pollfd and the waiter's errno cell, sliced once. */
-    private final MemorySegment scratch, counter, one, pollfd, callState;
+    /** The counter read back, the value 1 to write and a pollfd, sliced once; then an errno cell for open and close. */
+    private final MemorySegment scratch, counter, one, pollfd;
 
     private EventFd(int fd, MemorySegment scratch) {
         this.fd = fd;
@@ -33,7 +33,6 @@ final class EventFd {
         this.counter = scratch.asSlice(COUNTER, 8);
         this.one = scratch.asSlice(ONE, 8);
         this.pollfd = scratch.asSlice(POLLFD, POLLFD_SIZE);
-        this.callState = callState(scratch);
         scratch.set(JAVA_LONG, ONE, 1L);
         scratch.set(JAVA_INT, POLLFD + POLLFD_FD, fd);
         scratch.set(JAVA_SHORT, POLLFD + POLLFD_EVENTS, (short) POLLIN);
@@ -68,12 +67,9 @@ final class EventFd {
         return scratch.asSlice(CALL_STATE, LibC.callStateSize());
     }
 
-    /**
-     * Adds one to the counter, waking the waiter. Any thread may call it: they all write the same value, and errno,
-     * which concurrent callers could mix up, is not looked at.
-     */
+    /** Adds one to the counter, waking the waiter. Any thread may call it: they all write the same value. */
     void signal() {
-        LibC.write(callState, fd, one, 8);
+        LibC.write(fd, one, 8);
     }
 
     /**
@@ -84,12 +80,12 @@ final class EventFd {
      */
     boolean await(int timeoutMillis) {
         if (timeoutMillis >= 0) {
-            int ready = LibC.poll(callState, pollfd, 1, timeoutMillis);
+            int ready = LibC.poll(pollfd, 1, timeoutMillis);
             if (ready <= 0) {
                 return false; // timeout, or EINTR
             }
         }
-        return LibC.read(callState, fd, counter, 8) == 8;
+        return LibC.read(fd, counter, 8) == 8;
     }
 
     /** Closes the descriptor and frees the scratch memory; the kernel keeps its own reference while operations use it. */

@@ -56,6 +56,11 @@ final class KernelContext {
         return syscalls.ioSubmit(callState, ctx, nr, iocbpp);
     }
 
+    /** io_submit without errno: -1 on failure, with nothing queued (then {@link #submit} tells why). */
+    long submitNoErrno(long nr, long iocbpp) {
+        return syscalls.ioSubmitNoErrno(ctx, nr, iocbpp);
+    }
+
     long getevents(MemorySegment callState, long minNr, long nr, long events, long timeout) {
         return syscalls.ioGetevents(callState, ctx, minNr, nr, events, timeout);
     }

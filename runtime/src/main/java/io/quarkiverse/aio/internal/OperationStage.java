@@ -46,8 +46,21 @@ final class OperationStage<T> extends CompletableFuture<T> implements Runnable {
     CallerWaits.Waiter waiter;
     /** Whether the kernel signals {@link #waiter}'s eventfd at completion rather than the poller's. */
     boolean signalsWaiter;
-    /** Whether {@link #waiter}'s thread is blocked on its eventfd for this operation. */
-    volatile boolean awaited;
+    /** Who finishes an operation that signals its waiter: see {@link CallerWaits}. */
+    static final int NOT_AWAITED = 0, AWAITED = 1, TAKEN = 2, DELIVERED = 3;
+    private static final java.lang.invoke.VarHandle WAIT_STATE;
+
+    static {
+        try {
+            WAIT_STATE = java.lang.invoke.MethodHandles.lookup().findVarHandle(OperationStage.class, "waitState",
+                    int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    @SuppressWarnings("unused") // through WAIT_STATE
+    private volatile int waitState;
     /** The slot it holds in the ring, or -1. */
     volatile int slot = -1;
     /** io_cancel accepted the operation: it completes with CancellationException whatever the kernel answers. */
@@ -72,6 +85,18 @@ final class OperationStage<T> extends CompletableFuture<T> implements Runnable {
         this.opcode = opcode;
         this.position = position;
         this.resultType = resultType;
+    }
+
+    int waitState() {
+        return waitState;
+    }
+
+    boolean changeWaitState(int from, int to) {
+        return WAIT_STATE.compareAndSet(this, from, to);
+    }
+
+    int takeWaitState() {
+        return (int) WAIT_STATE.getAndSet(this, TAKEN);
     }
 
     /** Completes the stage from {@link #result} or {@link #failure}; runs where the engine dispatches it. */

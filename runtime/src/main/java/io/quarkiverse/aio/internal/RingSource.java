@@ -47,8 +47,7 @@ final class RingSource extends CompletionSource {
                 LOG.errorf("Ignored a completion for slot %d, which is not an operation's (a bug)", data);
                 return NOT_AN_OPERATION;
             }
-            slots.setResult((int) data, res);
-            return (int) data;
+            return taken(slots, (int) data, res);
         } finally {
             unlock();
         }

@@ -117,11 +117,15 @@ final class Submitter {
         int errno;
         try {
             slots.writeIocb(slot, op, resfd(op));
-            MemorySegment callState = slots.callState(slot);
-            do {
-                n = kernel.submit(callState, 1, slots.pointerAddress(slot));
-                errno = n < 0 ? LibC.errno(callState) : 0;
-            } while (errno == Errno.EINTR);
+            n = kernel.submitNoErrno(1, slots.pointerAddress(slot));
+            errno = 0;
+            if (n != 1) { // nothing was queued: ask again, this time keeping errno
+                MemorySegment callState = slots.callState(slot);
+                do {
+                    n = kernel.submit(callState, 1, slots.pointerAddress(slot));
+                    errno = n < 0 ? LibC.errno(callState) : 0;
+                } while (errno == Errno.EINTR);
+            }
         } finally {
             kernel.exit();
         }

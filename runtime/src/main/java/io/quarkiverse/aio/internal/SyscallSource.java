@@ -104,8 +104,7 @@ final class SyscallSource extends CompletionSource {
                     LOG.errorf("Ignored a completion for slot %d, which is not an operation's (a bug)", data);
                     return NOT_AN_OPERATION;
                 }
-                slots.setResult((int) data, events.get(JAVA_LONG, base + EVENT_RES));
-                return (int) data;
+                return taken(slots, (int) data, events.get(JAVA_LONG, base + EVENT_RES));
             }
             return EMPTY;
         } finally {

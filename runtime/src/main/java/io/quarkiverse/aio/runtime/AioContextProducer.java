@@ -41,6 +41,14 @@ public class AioContextProducer {
     @Singleton
     @Startup
     AioContext aioContext(AioConfig config, ExecutorService managedExecutor) throws AioException {
+        return create(config, managedExecutor);
+    }
+
+    /**
+     * The context {@code @Inject AioContext} gets, from its configuration and Quarkus' managed executor. Public so
+     * that the benchmarks measure exactly this configuration.
+     */
+    public static AioContext create(AioConfig config, ExecutorService managedExecutor) throws AioException {
         return AioContext.builder()
                 .queueDepth(config.queueDepth())
                 .shutdownTimeout(config.shutdownTimeout())

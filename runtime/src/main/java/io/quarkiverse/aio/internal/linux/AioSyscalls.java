@@ -28,6 +28,11 @@ public interface AioSyscalls {
         }
 
         @Override
+        public long ioSubmitNoErrno(long ctx, long nr, long iocbpp) {
+            return LinuxAio.ioSubmitNoErrno(ctx, nr, iocbpp);
+        }
+
+        @Override
         public long ioGetevents(MemorySegment callState, long ctx, long minNr, long nr, long events, long timeout) {
             return LinuxAio.ioGetevents(callState, ctx, minNr, nr, events, timeout);
         }
@@ -43,6 +48,12 @@ public interface AioSyscalls {
     long ioDestroy(MemorySegment callState, long ctx);
 
     long ioSubmit(MemorySegment callState, long ctx, long nr, long iocbpp);
+
+    /**
+     * {@code io_submit} without errno, for the common path: -1 on failure, when nothing was queued; the caller then
+     * asks again with {@link #ioSubmit} to learn why.
+     */
+    long ioSubmitNoErrno(long ctx, long nr, long iocbpp);
 
     long ioGetevents(MemorySegment callState, long ctx, long minNr, long nr, long events, long timeout);
 

@@ -21,6 +21,7 @@ public final class LibC {
     private static final MethodHandle SYSCALL_1 = NativeFunction.SYSCALL_1.link();
     private static final MethodHandle SYSCALL_2 = NativeFunction.SYSCALL_2.link();
     private static final MethodHandle SYSCALL_3 = NativeFunction.SYSCALL_3.link();
+    private static final MethodHandle SYSCALL_3_NO_ERRNO = NativeFunction.SYSCALL_3_NO_ERRNO.link();
     private static final MethodHandle SYSCALL_5 = NativeFunction.SYSCALL_5.link();
     private static final MethodHandle OPEN = NativeFunction.OPEN.link();
     private static final MethodHandle CLOSE = NativeFunction.CLOSE.link();
@@ -75,6 +76,15 @@ public final class LibC {
     public static long syscall(MemorySegment callState, long number, long a, long b, long c) {
         try {
             return (long) SYSCALL_3.invokeExact(callState, number, a, b, c);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** A three-argument system call without errno: -1 says only that it failed. */
+    public static long syscallNoErrno(long number, long a, long b, long c) {
+        try {
+            return (long) SYSCALL_3_NO_ERRNO.invokeExact(number, a, b, c);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -137,26 +147,26 @@ public final class LibC {
         }
     }
 
-    public static long write(MemorySegment callState, int fd, MemorySegment buf, long count) {
+    public static long write(int fd, MemorySegment buf, long count) {
         try {
-            return (long) WRITE.invokeExact(callState, fd, buf, count);
+            return (long) WRITE.invokeExact(fd, buf, count);
         } catch (Throwable t) {
             throw unexpected(t);
         }
     }
 
-    public static long read(MemorySegment callState, int fd, MemorySegment buf, long count) {
+    public static long read(int fd, MemorySegment buf, long count) {
         try {
-            return (long) READ.invokeExact(callState, fd, buf, count);
+            return (long) READ.invokeExact(fd, buf, count);
         } catch (Throwable t) {
             throw unexpected(t);
         }
     }
 
     /** {@code poll(fds, nfds, timeoutMillis)}: the number of ready descriptors, 0 on timeout, -1 with errno. */
-    public static int poll(MemorySegment callState, MemorySegment fds, long nfds, int timeoutMillis) {
+    public static int poll(MemorySegment fds, long nfds, int timeoutMillis) {
         try {
-            return (int) POLL.invokeExact(callState, fds, nfds, timeoutMillis);
+            return (int) POLL.invokeExact(fds, nfds, timeoutMillis);
         } catch (Throwable t) {
             throw unexpected(t);
         }

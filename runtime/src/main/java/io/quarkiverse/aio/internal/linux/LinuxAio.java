@@ -36,6 +36,11 @@ public final class LinuxAio {
         return LibC.syscall(callState, ARCH.ioSubmit, ctx, nr, iocbpp);
     }
 
+    /** {@code io_submit} without errno: -1 on failure, and nothing was queued (ask again with errno to learn why). */
+    public static long ioSubmitNoErrno(long ctx, long nr, long iocbpp) {
+        return LibC.syscallNoErrno(ARCH.ioSubmit, ctx, nr, iocbpp);
+    }
+
     /** {@code io_getevents(ctx, min_nr, nr, events, timeout)}; {@code timeout} 0 means wait without limit. */
     public static long ioGetevents(MemorySegment callState, long ctx, long minNr, long nr, long events, long timeout) {
         return LibC.syscall(callState, ARCH.ioGetevents, ctx, minNr, nr, events, timeout);

@@ -23,6 +23,12 @@ public enum NativeFunction {
     SYSCALL_2("syscall", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG), 1, true),
     /** {@code syscall} with three arguments: io_submit, io_cancel. */
     SYSCALL_3("syscall", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG), 1, true),
+    /**
+     * {@code syscall} with three arguments and no errno: io_submit's common path, which then skips the capture. A
+     * failed io_submit queued nothing, so on -1 the call is made again with {@link #SYSCALL_3} to learn why.
+     */
+    SYSCALL_3_NO_ERRNO("syscall", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG), 1,
+            false),
     /** {@code syscall} with five arguments: io_getevents. */
     SYSCALL_5("syscall",
             FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG), 1, true),
@@ -38,12 +44,12 @@ public enum NativeFunction {
     FALLOCATE("fallocate", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG), -1, true),
     /** {@code int eventfd(unsigned int initval, int flags)}: wakes the poller out of io_getevents. */
     EVENTFD("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), -1, true),
-    /** {@code ssize_t write(int fd, const void *buf, size_t count)}: signals an eventfd. */
-    WRITE("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), -1, true),
+    /** {@code ssize_t write(int fd, const void *buf, size_t count)}: signals an eventfd (errno is of no use there). */
+    WRITE("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), -1, false),
     /** {@code ssize_t read(int fd, void *buf, size_t count)}: waits on an eventfd and resets its counter. */
-    READ("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), -1, true),
+    READ("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), -1, false),
     /** {@code int poll(struct pollfd *fds, nfds_t nfds, int timeout)}: waits on an eventfd with a time limit. */
-    POLL("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), -1, true),
+    POLL("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), -1, false),
     /** {@code int posix_memalign(void **memptr, size_t alignment, size_t size)}: the library's aligned buffers. */
     POSIX_MEMALIGN("posix_memalign", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG), -1, false),
     /** {@code void *calloc(size_t count, size_t size)}: the engine's own slabs, freed deterministically. */
