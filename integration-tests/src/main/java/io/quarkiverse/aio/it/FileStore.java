@@ -64,6 +64,11 @@ public class FileStore {
         return name != null && NAME.matcher(name).matches();
     }
 
+    /** A path beside the stored files that no request can name (stored names never start with a dot). */
+    Path internalFile(String name) {
+        return dataDir.resolve("." + name);
+    }
+
     private Path resolve(String name) {
         if (!isValidName(name)) {
             throw new IllegalArgumentException("invalid name");

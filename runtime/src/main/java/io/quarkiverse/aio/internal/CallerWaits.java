@@ -25,16 +25,21 @@ import io.quarkiverse.aio.AioException;
 final class CallerWaits {
 
     private static final ThreadLocal<Waiter> WAITERS = new ThreadLocal<>();
-    /** Threads in direct mode, process-wide: the pollers watch their deadlines and interrupts. */
+    /**
+     * Threads in direct mode, or with operations that signal them still in flight, process-wide: the pollers watch
+     * their deadlines and interrupts, and collect what their threads did not wait for. Threads add themselves; the
+     * pollers take out those that left direct mode and have nothing in flight.
+     */
     private static final CopyOnWriteArrayList<Waiter> DIRECT = new CopyOnWriteArrayList<>();
 
     /** The wait state of one platform thread: its eventfd, its mode, and how long its current wait may last. */
     static final class Waiter {
-        private static final VarHandle IS_DIRECT;
+        private static final VarHandle IS_DIRECT, IS_LISTED;
 
         static {
             try {
                 IS_DIRECT = MethodHandles.lookup().findVarHandle(Waiter.class, "direct", boolean.class);
+                IS_LISTED = MethodHandles.lookup().findVarHandle(Waiter.class, "listed", boolean.class);
             } catch (ReflectiveOperationException e) {
                 throw new ExceptionInInitializerError(e);
             }
@@ -45,6 +50,10 @@ final class CallerWaits {
         final EventFd eventFd;
         @SuppressWarnings("unused") // through IS_DIRECT
         private volatile boolean direct;
+        @SuppressWarnings("unused") // through IS_LISTED
+        private volatile boolean listed;
+        /** Operations that signal this thread and are not finished yet. */
+        final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
         /** The thread is finishing completions: what it submits now, it does not wait for. */
         boolean finishing;
         /** While the thread sleeps on its eventfd: when its wait ends (System.nanoTime), and whether an interrupt does. */
@@ -60,15 +69,29 @@ final class CallerWaits {
         /** The thread waited for an operation that signalled the poller: the next one will signal the thread. */
         void noteWaited() {
             if (eventFd != null && !direct && IS_DIRECT.compareAndSet(this, false, true)) {
+                list();
+            }
+        }
+
+        private void list() {
+            if (IS_LISTED.compareAndSet(this, false, true)) {
                 DIRECT.add(this);
+            }
+        }
+
+        /** For the pollers: takes the thread out of the list when nothing more will signal it. */
+        void unlistIfIdle() {
+            if (!direct && inFlight.get() == 0 && IS_LISTED.compareAndSet(this, true, false)) {
+                DIRECT.remove(this);
+                if (direct || inFlight.get() > 0) {
+                    list(); // it came back meanwhile
+                }
             }
         }
 
         /** The thread did not wait for an operation that signalled it: the next one will signal the poller. */
         void noteNotWaiting() {
-            if (direct && IS_DIRECT.compareAndSet(this, true, false)) {
-                DIRECT.remove(this);
-            }
+            IS_DIRECT.compareAndSet(this, true, false); // stays listed while its operations are in flight
         }
     }
 
@@ -86,6 +109,7 @@ final class CallerWaits {
     static void wakeExpiredWaiters() {
         long now = System.nanoTime();
         for (Waiter waiter : DIRECT) {
+            waiter.unlistIfIdle();
             if (waiter.sleeping && (now - waiter.deadline >= 0
                     || waiter.interruptible && waiter.thread.isInterrupted())) {
                 waiter.eventFd.signal();
@@ -111,7 +135,14 @@ final class CallerWaits {
             return;
         }
         op.waiter = waiter;
-        op.signalsWaiter = waiter.direct;
+        if (waiter.direct) {
+            op.signalsWaiter = true;
+            waiter.inFlight.incrementAndGet(); // before io_submit: the poller keeps watching until it is finished
+            CompletionPoller poller = engine.poller;
+            if (poller.sleepsWithoutLimit) {
+                engine.wakePoller(); // it went to sleep before this thread was listed: it must watch it now
+            }
+        }
     }
 
     private static Waiter newWaiter(Thread thread) {

@@ -180,6 +180,9 @@ final class Completer {
             engine.statistics.failed.increment();
         }
         op.file.release();
+        if (op.signalsWaiter) {
+            op.waiter.inFlight.decrementAndGet();
+        }
         dispatch(op, poller);
     }
 

@@ -7,6 +7,7 @@ import org.jboss.logging.Logger;
 
 import io.quarkiverse.aio.AioException;
 import io.quarkiverse.aio.SubmitBatching;
+import io.quarkiverse.aio.internal.linux.LibC;
 
 /**
  * The completion poller: a loop that takes completions, finishes them (running their callbacks on this thread),
@@ -39,6 +40,8 @@ final class CompletionPoller implements Runnable {
     @SuppressWarnings("unused") // through SEQ
     private long callbackSeq;
     volatile Thread thread;
+    /** Set while this poller sleeps with no time limit: a thread that starts waiting directly must wake it. */
+    volatile boolean sleepsWithoutLimit;
 
     CompletionPoller(AioEngine engine, SubmitBatching batching) throws AioException {
         this.engine = engine;
@@ -103,8 +106,8 @@ final class CompletionPoller implements Runnable {
             engine.guard.pollerActive();
             int finished = engine.completer.completeAvailable(this);
             batch.flush();
+            policy.tick();
             if (finished > 0) {
-                policy.tick();
                 continue; // more may have arrived meanwhile: look again before sleeping
             }
             int timeout;
@@ -116,18 +119,21 @@ final class CompletionPoller implements Runnable {
             } else if (CallerWaits.someThreadsWaitDirectly()) {
                 CallerWaits.wakeExpiredWaiters();
                 timeout = SHORT_SLEEP_MILLIS;
+            } else if (engine.retrySoon) {
+                timeout = SHORT_SLEEP_MILLIS;
             } else {
-                timeout = engine.retrySoon ? SHORT_SLEEP_MILLIS : -1;
+                sleepsWithoutLimit = true; // then look once more: a thread listed meanwhile reads this flag after
+                timeout = CallerWaits.someThreadsWaitDirectly() ? SHORT_SLEEP_MILLIS : -1;
+                sleepsWithoutLimit = timeout < 0;
             }
             if (!engine.kernel.enter()) {
                 return;
             }
-            policy.sleeping();
             try {
                 engine.source.await(timeout);
             } finally {
+                sleepsWithoutLimit = false;
                 engine.kernel.exit();
-                policy.awake();
             }
             if (engine.retrySoon) {
                 engine.retrySoon = false;
@@ -137,20 +143,21 @@ final class CompletionPoller implements Runnable {
     }
 
     /**
-     * Decides, for {@link SubmitBatching#AUTO}, whether to gather submissions, from how busy this poller is: gathering
-     * saves system calls but delays operations, so it pays only when the poller's thread, not the device, is the
-     * limit. Measured over windows of {@link #WINDOW_NANOS}: gathering starts above {@link #BUSY_ON} of the time
-     * awake and stops below {@link #BUSY_OFF}.
+     * Decides, for {@link SubmitBatching#AUTO}, whether to gather submissions, from how much CPU the poller's thread
+     * uses: gathering saves system calls but delays operations, so it pays only when that thread's CPU, not the
+     * device, is the limit. Time spent asleep inside io_submit (a full device queue) is not CPU and does not count.
+     * Measured over windows of {@link #WINDOW_NANOS}: gathering starts above {@link #BUSY_ON} of a core and stops
+     * below {@link #BUSY_OFF}.
      */
     static final class BatchPolicy {
         static final long WINDOW_NANOS = 20_000_000;
-        static final double BUSY_ON = 0.9, BUSY_OFF = 0.6;
+        static final double BUSY_ON = 0.85, BUSY_OFF = 0.6;
 
         private final SubmitBatching mode;
+        private final java.lang.foreign.MemorySegment timespec = java.lang.foreign.Arena.ofAuto().allocate(16, 8);
         private boolean gathering;
         private long windowStart = System.nanoTime();
-        private long awakeSince = windowStart;
-        private long busy;
+        private long cpuAtStart = -1;
 
         BatchPolicy(SubmitBatching mode) {
             this.mode = mode;
@@ -161,41 +168,27 @@ final class CompletionPoller implements Runnable {
             return gathering;
         }
 
-        void sleeping() {
-            long now = System.nanoTime();
-            busy += now - awakeSince;
-            decide(now);
-        }
-
-        void awake() {
-            awakeSince = System.nanoTime();
-        }
-
-        /** A round that found completions: a poller that never sleeps must still decide. */
+        /** Called by the poller's thread at each round; decides once a window has passed. */
         void tick() {
-            if (mode == SubmitBatching.AUTO) {
-                long now = System.nanoTime();
-                if (now - windowStart >= WINDOW_NANOS) {
-                    busy += now - awakeSince;
-                    awakeSince = now;
-                    decide(now);
-                }
-            }
-        }
-
-        private void decide(long now) {
-            long span = now - windowStart;
-            if (mode != SubmitBatching.AUTO || span < WINDOW_NANOS) {
+            if (mode != SubmitBatching.AUTO) {
                 return;
             }
-            double utilization = (double) busy / span;
-            if (!gathering && utilization >= BUSY_ON) {
-                gathering = true;
-            } else if (gathering && utilization <= BUSY_OFF) {
-                gathering = false;
+            long now = System.nanoTime();
+            long span = now - windowStart;
+            if (span < WINDOW_NANOS && cpuAtStart >= 0) {
+                return;
+            }
+            long cpu = LibC.clockNanos(LibC.CLOCK_THREAD_CPUTIME_ID, timespec);
+            if (cpuAtStart >= 0 && cpu >= 0) {
+                double utilization = (double) (cpu - cpuAtStart) / span;
+                if (!gathering && utilization >= BUSY_ON) {
+                    gathering = true;
+                } else if (gathering && utilization <= BUSY_OFF) {
+                    gathering = false;
+                }
             }
             windowStart = now;
-            busy = 0;
+            cpuAtStart = cpu;
         }
     }
 }

@@ -43,7 +43,8 @@ final class LibraryMemory {
         final long size;
         final Block[] blocks;
         final IndexStack free;
-        int allocated; // guarded by the LibraryMemory
+        int allocated; // guarded by the LibraryMemory: indices handed out so far
+        int live; // guarded by the LibraryMemory: blocks not freed yet
 
         SizeClass(long size, int capacity) {
             this.size = size;
@@ -54,7 +55,7 @@ final class LibraryMemory {
 
     private final SizeClass[] classes = new SizeClass[CLASSES];
     private final MemorySegment pointerCell;
-    private boolean freed;
+    private volatile boolean freed;
 
     /** @param queueDepth the context's: no class needs to keep more free blocks than operations in flight */
     LibraryMemory(int queueDepth) {
@@ -88,38 +89,55 @@ final class LibraryMemory {
                 Block block = allocate(sizeClass.size, ALIGNMENT, c, fresh);
                 sizeClass.blocks[fresh] = block;
                 sizeClass.allocated++;
+                sizeClass.live++;
                 return block;
             }
         }
         return allocate(bytes, ALIGNMENT, -1, -1); // the class keeps enough free blocks already
     }
 
-    /** Gives a block back: to its class, or to the C heap. */
+    /** Gives a block back: to its class, or to the C heap (memory of its own, or once the pool is freed). */
     void give(Block block) {
-        if (block.sizeClass >= 0) {
-            classes[block.sizeClass].free.push(block.index);
-        } else {
+        if (block.sizeClass < 0) {
             LibC.free(block.segment);
+        } else if (freed) {
+            release(block);
+        } else {
+            classes[block.sizeClass].free.push(block.index);
+            if (freed) {
+                freeIdleBlocks(); // freeAll() ran meanwhile and may not have seen this block
+            }
         }
     }
 
-    /** Frees every pooled block; only once no operation holds one (after io_destroy, all stages complete). */
+    /**
+     * Frees every free pooled block, for good: blocks still lent (an operation the teardown failed while its caller
+     * still copies into it) are freed when they are given back.
+     */
     synchronized void freeAll() {
         freed = true;
+        freeIdleBlocks();
+    }
+
+    private void freeIdleBlocks() {
         for (SizeClass sizeClass : classes) {
-            for (int i = 0; i < sizeClass.allocated; i++) {
-                LibC.free(sizeClass.blocks[i].segment);
-                sizeClass.blocks[i] = null;
+            for (int index = sizeClass.free.pop(); index >= 0; index = sizeClass.free.pop()) {
+                release(sizeClass.blocks[index]);
             }
-            sizeClass.allocated = 0;
         }
+    }
+
+    private synchronized void release(Block block) {
+        LibC.free(block.segment);
+        classes[block.sizeClass].blocks[block.index] = null;
+        classes[block.sizeClass].live--;
     }
 
     /** Bytes held in pooled blocks, free or lent (for tests). */
     synchronized long pooledBytes() {
         long bytes = 0;
         for (SizeClass sizeClass : classes) {
-            bytes += sizeClass.allocated * sizeClass.size;
+            bytes += sizeClass.live * sizeClass.size;
         }
         return bytes;
     }

@@ -10,7 +10,8 @@ import io.smallrye.mutiny.Uni;
 /**
  * The operations of an {@link AioFile} as Mutiny {@link Uni}s, Quarkus' default reactive type. Each Uni is lazy: the
  * operation is submitted when it is subscribed to, once per subscription. It emits on the thread that completes the
- * stage (by default a Quarkus worker, never the poller unless {@code completion-dispatch=poller}). Cancelling the
+ * stage: the subscriber's event loop when subscribed on one, else the poller (or the subscribing platform thread when
+ * it waits with {@code await()}), unless {@code completion-dispatch=executor}. Cancelling the
  * subscription does not stop the kernel: the buffer stays in use until the operation completes.
  */
 public final class UniAioFile {

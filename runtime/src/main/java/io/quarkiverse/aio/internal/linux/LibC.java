@@ -33,6 +33,7 @@ public final class LibC {
     private static final MethodHandle READ = NativeFunction.READ.link();
     private static final MethodHandle POLL = NativeFunction.POLL.link();
     private static final MethodHandle POSIX_MEMALIGN = NativeFunction.POSIX_MEMALIGN.link();
+    private static final MethodHandle CLOCK_GETTIME = NativeFunction.CLOCK_GETTIME.link();
     private static final MethodHandle CALLOC = NativeFunction.CALLOC.link();
     private static final MethodHandle FREE = NativeFunction.FREE.link();
 
@@ -183,6 +184,22 @@ public final class LibC {
                 return MemorySegment.NULL;
             }
             return pointerCell.get(java.lang.foreign.ValueLayout.ADDRESS, 0).reinterpret(size);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code CLOCK_THREAD_CPUTIME_ID}: the CPU time of the calling thread. */
+    public static final int CLOCK_THREAD_CPUTIME_ID = 3;
+
+    /** {@code clock_gettime(clock, tp)} into a 16-byte timespec; nanoseconds, or -1 when the clock is unknown. */
+    public static long clockNanos(int clock, MemorySegment timespec) {
+        try {
+            if ((int) CLOCK_GETTIME.invokeExact(clock, timespec) != 0) {
+                return -1;
+            }
+            return timespec.get(java.lang.foreign.ValueLayout.JAVA_LONG, 0) * 1_000_000_000L
+                    + timespec.get(java.lang.foreign.ValueLayout.JAVA_LONG, 8);
         } catch (Throwable t) {
             throw unexpected(t);
         }

@@ -52,6 +52,8 @@ public enum NativeFunction {
     POLL("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), -1, false),
     /** {@code int posix_memalign(void **memptr, size_t alignment, size_t size)}: the library's aligned buffers. */
     POSIX_MEMALIGN("posix_memalign", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG), -1, false),
+    /** {@code int clock_gettime(clockid_t clock, struct timespec *tp)}: the poller's own CPU time. */
+    CLOCK_GETTIME("clock_gettime", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS), -1, false),
     /** {@code void *calloc(size_t count, size_t size)}: the engine's own slabs, freed deterministically. */
     CALLOC("calloc", FunctionDescriptor.of(ADDRESS, JAVA_LONG, JAVA_LONG), -1, false),
     /** {@code void free(void *ptr)} */

@@ -1,0 +1,145 @@
+package io.quarkiverse.aio.internal;
+
+import static io.quarkiverse.aio.internal.linux.KernelAbi.EFD_CLOEXEC;
+import static io.quarkiverse.aio.internal.linux.KernelAbi.EFD_NONBLOCK;
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkiverse.aio.AioContext;
+import io.quarkiverse.aio.AioFile;
+import io.quarkiverse.aio.AioOpenOption;
+import io.quarkiverse.aio.TestFiles;
+import io.quarkiverse.aio.internal.linux.LibC;
+
+/**
+ * A platform thread that waits for its own operation is woken by the kernel through its own eventfd. Its timeouts
+ * and interrupts are enforced although it sleeps in a native read, where Thread.interrupt cannot reach it.
+ */
+class CallerWaitsTest {
+
+    static final int POLLIN = 1;
+
+    @Test
+    void aThreadThatWaitsIsSignalledDirectlyFromItsSecondOperation() throws Throwable {
+        onAThreadOfItsOwn(CallerWaitsTest::directFromTheSecondOperation);
+    }
+
+    interface Body {
+        void run() throws Exception;
+    }
+
+    /** The wait state is the thread's own, and the test thread has waited before: each test gets a fresh thread. */
+    static void onAThreadOfItsOwn(Body body) throws Throwable {
+        Throwable[] failure = new Throwable[1];
+        Thread thread = Thread.ofPlatform().start(() -> {
+            try {
+                body.run();
+            } catch (Throwable e) {
+                failure[0] = e;
+            }
+        });
+        thread.join(TimeUnit.SECONDS.toMillis(TestFiles.TIMEOUT_SECONDS * 2));
+        assertFalse(thread.isAlive(), "finished in time");
+        if (failure[0] != null) {
+            throw failure[0];
+        }
+    }
+
+    private static void directFromTheSecondOperation() throws Exception {
+        Path dir = TestFiles.directory(CallerWaitsTest.class);
+        try (AioContext aio = AioContext.builder().build();
+                AioFile file = aio.open(dir.resolve("direct.bin"), StandardOpenOption.CREATE, StandardOpenOption.READ,
+                        StandardOpenOption.WRITE, AioOpenOption.DIRECT)) {
+            MemorySegment buffer = file.allocate(4096);
+            buffer.fill((byte) 3);
+            var first = (OperationStage<Integer>) file.write(buffer, 0);
+            assertFalse(first.signalsWaiter, "nothing known of this thread yet: the poller is signalled");
+            assertEquals(4096, first.get(TestFiles.TIMEOUT_SECONDS, TimeUnit.SECONDS));
+            int direct = 0;
+            for (int i = 0; i < 100; i++) {
+                var next = (OperationStage<Integer>) file.read(file.allocate(4096), 0);
+                direct += next.signalsWaiter ? 1 : 0;
+                assertEquals(4096, next.get(TestFiles.TIMEOUT_SECONDS, TimeUnit.SECONDS));
+            }
+            // When the poller collects one between its submission and the thread's wait (the thread may be
+            // descheduled there), the thread falls back to the poller once.
+            assertTrue(direct >= 90, "it waited for its last one: it is signalled itself, " + direct + " of 100");
+            var notWaited = (OperationStage<Integer>) file.read(file.allocate(4096), 0);
+            CompletableFuture<Integer> dependent = notWaited.thenApply(n -> n); // a dependent: it will not wait
+            assertEquals(4096, dependent.get(TestFiles.TIMEOUT_SECONDS, TimeUnit.SECONDS));
+            assertFalse(((OperationStage<?>) file.read(file.allocate(4096), 0)).signalsWaiter,
+                    "after a dependent stage the poller is signalled again");
+        }
+    }
+
+    /** A poll that never fires: get(timeout) ends at its deadline, an interrupt ends get(), join() keeps waiting. */
+    @Test
+    void timeoutsAndInterruptsEndADirectWait() throws Throwable {
+        onAThreadOfItsOwn(CallerWaitsTest::timeoutsAndInterrupts);
+    }
+
+    private static void timeoutsAndInterrupts() throws Exception {
+        try (Arena arena = Arena.ofConfined(); AioContext aio = AioContext.builder().build()) {
+            MemorySegment callState = LibC.allocateCallState(arena);
+            int fd = LibC.eventfd(callState, 0, EFD_CLOEXEC | EFD_NONBLOCK);
+            assertTrue(fd >= 0);
+            try {
+                var warmUp = (OperationStage<Integer>) aio.poll(fd, POLLIN);
+                assertFalse(warmUp.signalsWaiter);
+                assertThrows(TimeoutException.class, () -> warmUp.get(50, TimeUnit.MILLISECONDS)); // learns to wait
+
+                var never = (OperationStage<Integer>) aio.poll(fd, POLLIN);
+                assertTrue(never.signalsWaiter);
+                long start = System.nanoTime();
+                assertThrows(TimeoutException.class, () -> never.get(200, TimeUnit.MILLISECONDS));
+                long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+                assertTrue(waited >= 200 && waited < 2_000, "ended at its deadline: " + waited + " ms");
+
+                Thread main = Thread.currentThread();
+                Thread interrupter = Thread.ofPlatform().start(() -> {
+                    sleep(200);
+                    main.interrupt();
+                });
+                start = System.nanoTime();
+                assertThrows(InterruptedException.class, never::get);
+                waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+                assertTrue(waited < 2_000, "an interrupt ends get(): " + waited + " ms");
+                interrupter.join(TimeUnit.SECONDS.toMillis(TestFiles.TIMEOUT_SECONDS));
+
+                Thread signaller = Thread.ofPlatform().start(() -> {
+                    sleep(200);
+                    main.interrupt(); // join() keeps waiting through it...
+                    sleep(200);
+                    MemorySegment one = Arena.ofAuto().allocate(ValueLayout.JAVA_LONG);
+                    one.set(ValueLayout.JAVA_LONG, 0, 1);
+                    LibC.write(fd, one, 8); // ...until the descriptor is ready
+                });
+                assertEquals(POLLIN, never.join() & POLLIN);
+                assertTrue(Thread.interrupted(), "join() keeps the interrupt for later");
+                signaller.join(TimeUnit.SECONDS.toMillis(TestFiles.TIMEOUT_SECONDS));
+                assertEquals(POLLIN, warmUp.get(TestFiles.TIMEOUT_SECONDS, TimeUnit.SECONDS) & POLLIN);
+            } finally {
+                LibC.close(callState, fd);
+            }
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+}
