@@ -20,17 +20,19 @@ SIZE=${SIZE:-1g}
 ROWS=${ROWS:-1,2,3,4}
 JAVA_OPTS=${JAVA_OPTS:-}
 
-# Row number: "job engines..." per line; fio runs for the jobs of row 1.
+# Row number: "job fio engines" per line. fio: "fio" runs fio's libaio job at the job's queue depth; "fio-threads"
+# runs it as QD threads with one I/O each (what kernel AIO itself costs when every thread waits for its own read);
+# "fio-submitters" as 1, 4, 16 and 64 threads sharing the queue depth; "-" runs no fio.
 row_runs() {
     case "$1" in
         1) for job in randread-4k-qd1 randread-4k-qd32 randread-4k-qd128 randwrite-4k-qd32; do
                echo "$job fio aio,aio-shared"
            done ;;
         2) for job in randread-4k-qd1 randread-4k-qd16 randread-4k-qd64; do
-               echo "$job - aio-blocking-platform,fc-platform,aio-blocking-virtual,fc-virtual"
+               echo "$job fio-threads aio-blocking-platform,fc-platform,aio-blocking-virtual,fc-virtual"
            done ;;
         3) echo "randread-4k-qd32 - aio-eventloop,fc-executeblocking" ;;
-        4) echo "randread-4k-qd64 - aio-submitters-1,aio-submitters-4,aio-submitters-16,aio-submitters-64" ;;
+        4) echo "randread-4k-qd64 fio-submitters aio-submitters-1,aio-submitters-4,aio-submitters-16,aio-submitters-64" ;;
         *) echo "unknown row $1" >&2; exit 1 ;;
     esac
 }
@@ -73,23 +75,26 @@ fio_args() {
     esac
 }
 
+# run_fio JOB [THREADS [IODEPTH [ENGINE-NAME]]]: THREADS fio threads (--thread, one process), each at IODEPTH.
 run_fio() {
+    local threads=${2:-1} depth=${3:-}
     # shellcheck disable=SC2046
-    fio --name="$1" --filename="$FILE" --size="$SIZE" $(fio_args "$1") --direct=1 --ioengine=libaio \
-        --norandommap --randrepeat=0 --numjobs=1 --runtime="$SECONDS_PER_RUN" --time_based --ramp_time="$WARMUP" --group_reporting \
-        --lat_percentiles=1 --output-format=json 2>/dev/null | python3 -c '
+    fio --name="$1" --filename="$FILE" --size="$SIZE" $(fio_args "$1") ${depth:+--iodepth=$depth} --direct=1 \
+        --ioengine=libaio --norandommap --randrepeat=0 --thread --numjobs="$threads" --runtime="$SECONDS_PER_RUN" \
+        --time_based --ramp_time="$WARMUP" --group_reporting --lat_percentiles=1 --output-format=json 2>/dev/null \
+        | python3 -c '
 import json, sys
-job = sys.argv[1]
+job, engine = sys.argv[1], sys.argv[2]
 j = json.load(sys.stdin)["jobs"][0]
 r = j["read"] if j["read"]["total_ios"] > 0 else j["write"]
 runtime = j["job_runtime"] / 1000.0
 cpu_us = (j["usr_cpu"] + j["sys_cpu"]) / 100 * runtime * 1e6
 # lat_ns: from submission to completion, as the Java harness measures (clat_ns would leave io_submit out)
 p = r["lat_ns"]["percentile"] if "percentile" in r["lat_ns"] else r["clat_ns"]["percentile"]
-print("RESULT job=%s engine=fio threads=1 iops=%.0f p50_us=%.1f p99_us=%.1f cpu_us_per_io=%.3f alloc_b_per_io=0"
-      " getevents_per_io=nan config=fio" % (job, r["iops"], p["50.000000"] / 1000, p["99.000000"] / 1000,
-      cpu_us / max(1, r["total_ios"])))
-' "$1"
+print("RESULT job=%s engine=%s threads=%s iops=%.0f p50_us=%.1f p99_us=%.1f cpu_us_per_io=%.3f alloc_b_per_io=0"
+      " getevents_per_io=nan config=fio" % (job, engine, sys.argv[3], r["iops"], p["50.000000"] / 1000,
+      p["99.000000"] / 1000, cpu_us / max(1, r["total_ios"])))
+' "$1" "${4:-fio}" "$threads"
 }
 
 # Creates the file (real blocks, not holes) once, and learns the size of the stage a read returns.
@@ -98,9 +103,14 @@ bench --jobs randread-4k-qd1 --engines aio --warmup 0 --seconds 0.1 | grep '^STA
 for round in $(seq 1 "$ROUNDS"); do
     for row in ${ROWS//,/ }; do
         while read -r job fio engines; do
-            if [ "$fio" = fio ]; then
-                run_fio "$job" | tee -a "$RESULTS"
-            fi
+            qd=${job##*-qd}
+            case "$fio" in
+                fio) run_fio "$job" | tee -a "$RESULTS" ;;
+                fio-threads) run_fio "$job" "$qd" 1 fio-threads | tee -a "$RESULTS" ;;
+                fio-submitters) for n in 1 4 16 64; do
+                                    run_fio "$job" "$n" $((qd / n)) "fio-submitters-$n" | tee -a "$RESULTS"
+                                done ;;
+            esac
             bench --jobs "$job" --engines "$engines" --warmup "$WARMUP" --seconds "$SECONDS_PER_RUN" \
                 | grep '^RESULT' | tee -a "$RESULTS"
         done < <(row_runs "$row")

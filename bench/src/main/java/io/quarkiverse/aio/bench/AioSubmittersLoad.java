@@ -14,7 +14,8 @@ import io.quarkiverse.aio.AioOpenOption;
 
 /**
  * Many submitters: N platform threads share QD operations in flight, QD / N each, and every thread submits its own:
- * it keeps its reads in flight, waits for the oldest, and submits that lane's next read. With N = QD each thread has
+ * it keeps its reads in flight, waits for one, and submits the next read of every lane that completed, as fio's
+ * threads do. With N = QD each thread has
  * one read in flight (the blocking callers of {@link AioBlockingLoad}); with N = 1 one thread keeps them all. What
  * it shows is whether the engine's cost per operation grows with the number of threads that submit and collect at
  * once (a lock taken by every submission and every completion would make it grow).
@@ -59,10 +60,15 @@ final class AioSubmittersLoad implements Load {
         }
         try {
             for (int oldest = 0; running; oldest = (oldest + 1) % lanes) {
-                inFlight[oldest].get(30, TimeUnit.SECONDS);
-                recorder.record(System.nanoTime() - started[oldest]);
-                started[oldest] = System.nanoTime();
-                inFlight[oldest] = file.read(buffers[oldest], positions[oldest].nextPosition()).toCompletableFuture();
+                inFlight[oldest].get(30, TimeUnit.SECONDS); // at least this one; the sweep takes all that are done
+                for (int i = 0; i < lanes; i++) {
+                    if (inFlight[i].isDone()) {
+                        inFlight[i].get();
+                        recorder.record(System.nanoTime() - started[i]);
+                        started[i] = System.nanoTime();
+                        inFlight[i] = file.read(buffers[i], positions[i].nextPosition()).toCompletableFuture();
+                    }
+                }
             }
             for (CompletableFuture<Integer> stage : inFlight) {
                 stage.get(30, TimeUnit.SECONDS);
