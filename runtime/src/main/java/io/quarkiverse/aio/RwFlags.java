@@ -8,7 +8,11 @@ public final class RwFlags {
 
     /** No flag: the file's own open flags apply. */
     public static final RwFlags NONE = new RwFlags(0);
-    /** {@code RWF_HIPRI} (Linux 4.6+): high priority; polled completion where the device and file support it. */
+    /**
+     * {@code RWF_HIPRI} (Linux 4.6+): accepted, but without effect under Linux AIO: the kernel clears it for AIO
+     * requests, since nothing polls for their completion ({@code aio_prep_rw} in fs/aio.c). It matters to
+     * {@code preadv2} and io_uring only.
+     */
     public static final RwFlags HIPRI = new RwFlags(1);
     /** {@code RWF_DSYNC} (Linux 4.13+): this write is durable, as with O_DSYNC, when it completes. */
     public static final RwFlags DSYNC = new RwFlags(2);

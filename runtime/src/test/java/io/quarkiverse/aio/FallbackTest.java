@@ -8,6 +8,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
@@ -19,6 +20,82 @@ class FallbackTest {
     void fallbackOnlyWhereAioIsMissing() throws Exception {
         try (AioContext aio = AioContext.builder().fallback(AioFallback.THREAD_POOL).build()) {
             assertEquals("linux-aio", aio.statistics().backend(), "Linux AIO works here: no fallback");
+        }
+    }
+
+    /** fs.aio-max-nr exhausted is a limit to raise: the fallback must not hide it behind a slower context. */
+    @Test
+    void anExhaustedAioLimitIsNotHiddenByTheFallback() throws Exception {
+        long max = Long.parseLong(Files.readAllLines(Path.of("/proc/sys/fs/aio-max-nr")).get(0).trim());
+        int depth = (int) Math.min(AioContext.Builder.MAX_QUEUE_DEPTH, Math.max(1, max / 2));
+        java.util.List<AioContext> held = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 64; i++) {
+                try {
+                    held.add(AioContext.builder().queueDepth(depth).build());
+                } catch (AioUnavailableException full) {
+                    break;
+                }
+            }
+            AioUnavailableException e = assertThrows(AioUnavailableException.class,
+                    () -> AioContext.builder().queueDepth(depth).fallback(AioFallback.THREAD_POOL).build());
+            assertEquals("EAGAIN", e.errnoName());
+            assertTrue(e.getMessage().contains("fs.aio-max-nr"), e.getMessage());
+        } finally {
+            held.forEach(AioContext::close);
+        }
+    }
+
+    /** truncate works on the open file, never on whatever the path names now. */
+    @Test
+    void truncateNeverReopensThePath() throws Exception {
+        Path dir = TestFiles.directory(FallbackTest.class).resolve("truncate");
+        Files.createDirectories(dir);
+        for (boolean direct : new boolean[] { false, true }) {
+            Path path = dir.resolve("f-" + direct + ".bin");
+            Path other = dir.resolve("other-" + direct + ".bin");
+            try (AioContext aio = AioContext.builder().fallback(AioFallback.FORCED_THREAD_POOL).build();
+                    AioFile file = direct
+                            ? aio.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                                    StandardOpenOption.WRITE, AioOpenOption.DIRECT)
+                            : aio.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                                    StandardOpenOption.WRITE)) {
+                MemorySegment block = file.allocate(4096);
+                block.fill((byte) 7);
+                assertEquals(4096, await(file.write(block, 0)));
+                Files.write(other, new byte[] { 1, 2, 3 });
+                Files.move(other, path, java.nio.file.StandardCopyOption.REPLACE_EXISTING); // renamed over it
+                file.truncate(10_000);
+                assertEquals(10_000, file.size(), "the open file grew");
+                assertArrayEquals(new byte[] { 1, 2, 3 }, Files.readAllBytes(path), "the new file is untouched");
+                MemorySegment back = file.allocate(8192);
+                assertEquals(8192, await(file.read(back, 0)));
+                assertEquals(7, back.get(ValueLayout.JAVA_BYTE, 4095), "the data before the old end is kept");
+                assertEquals(0, back.get(ValueLayout.JAVA_BYTE, 8191), "zeros after it");
+                file.truncate(100);
+                assertEquals(100, file.size());
+            }
+        }
+    }
+
+    /** size() and truncate() racing close(): a value or AioClosedException, never a ClosedChannelException. */
+    @Test
+    void sizeAndTruncateRaceCloseCleanly() throws Exception {
+        Path path = TestFiles.directory(FallbackTest.class).resolve("race.bin");
+        try (AioContext aio = AioContext.builder().fallback(AioFallback.FORCED_THREAD_POOL).build()) {
+            for (int round = 0; round < 200; round++) {
+                AioFile file = aio.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                Thread closer = Thread.ofPlatform().start(file::close);
+                for (int i = 0; i < 20; i++) {
+                    try {
+                        file.truncate(i);
+                        assertTrue(file.size() >= 0);
+                    } catch (AioClosedException expected) {
+                        break;
+                    }
+                }
+                closer.join(TimeUnit.SECONDS.toMillis(TestFiles.TIMEOUT_SECONDS));
+            }
         }
     }
 

@@ -77,6 +77,16 @@ class NativeSourcesTest {
                     && e.getName().endsWith(".class")).map(e -> read(jar, e)).reduce("", String::concat);
             assertTrue(generated.contains("io.quarkiverse.aio.internal.linux.LibC"), "LibC at run time");
             assertTrue(generated.contains("io.quarkiverse.aio.internal.linux.LinuxAio"), "LinuxAio at run time");
+            // A Thread and the JDK's arena classes; a cleaner's thread; Paths of /proc: nothing for the image heap.
+            for (String holder : new String[] { "io.quarkiverse.aio.internal.ArenaKind",
+                    "io.quarkiverse.aio.internal.CallerWaits$Cleaners", "io.quarkiverse.aio.internal.Failures" }) {
+                assertTrue(generated.contains(holder), holder + " at run time");
+            }
+            String reflection = read(jar, jar.getEntry("META-INF/native-image/reflect-config.json"));
+            String resources = read(jar, jar.getEntry("META-INF/native-image/resource-config.json"));
+            assertTrue(reflection.contains("io.quarkiverse.aio.internal.AioContextFactory"),
+                    "AioContext.Builder's ServiceLoader provider can be instantiated");
+            assertTrue(resources.contains("io.quarkiverse.aio.AioContextProvider"), "its service file is included");
         }
     }
 

@@ -115,7 +115,7 @@ public final class AioEngine implements AioContext {
         this.completer = new Completer(this, settings.completionExecutor());
         this.submitter = new Submitter(this, defaultResfd, blockingExecutor);
         this.guard = new StallGuard(this, settings.pollerStallThreshold());
-        this.poller = newPoller();
+        this.poller = newPoller(false);
     }
 
     /** Creates the kernel context ({@code io_setup}) and starts the poller. */
@@ -144,8 +144,8 @@ public final class AioEngine implements AioContext {
         return engine;
     }
 
-    private CompletionPoller newPoller() throws AioException {
-        CompletionPoller p = new CompletionPoller(this, settings.submitBatching());
+    private CompletionPoller newPoller(boolean replacement) throws AioException {
+        CompletionPoller p = new CompletionPoller(this, settings.submitBatching(), replacement);
         pollers.add(p);
         return p;
     }
@@ -157,7 +157,7 @@ public final class AioEngine implements AioContext {
         }
         CompletionPoller next;
         try {
-            next = newPoller();
+            next = newPoller(true);
         } catch (AioException e) {
             return false; // no memory for another batch: the stuck poller goes on when its callback returns
         }
@@ -174,6 +174,14 @@ public final class AioEngine implements AioContext {
 
     CallerWaits callerWaits() {
         return callerWaits;
+    }
+
+    /**
+     * Whether a waiting caller can finish its own operation: the ring must be readable by any thread, and the stage
+     * must complete where its completion is collected (not on a completion executor).
+     */
+    boolean directWaitsPossible() {
+        return source.helpersMayTake() && settings.completionExecutor() == null;
     }
 
     /** Makes the poller look again soon (an operation waits with nothing in the kernel that would retry it). */
@@ -303,18 +311,22 @@ public final class AioEngine implements AioContext {
             return false; // not in the kernel (completed, or being completed)
         }
         try {
+            if (!op.beginCancel()) {
+                return op.cancelled(); // asked before: that answer stands
+            }
             if (!kernel.enter()) {
+                op.endCancel(false);
                 return false; // closing: the teardown completes everything
             }
+            boolean accepted = false;
             try (Arena arena = Arena.ofConfined()) {
                 MemorySegment callState = LibC.allocateCallState(arena);
                 MemorySegment result = arena.allocate(IO_EVENT);
-                op.cancelled = true; // before the call: its completion may be taken right after
-                boolean accepted = kernel.cancel(callState, slots.iocbAddress(slot), result.address()) == 0
+                accepted = kernel.cancel(callState, slots.iocbAddress(slot), result.address()) == 0
                         || LibC.errno(callState) == Errno.EINPROGRESS;
-                op.cancelled = accepted;
                 return accepted;
             } finally {
+                op.endCancel(accepted); // a completion taken meanwhile waits for this answer
                 kernel.exit();
             }
         } finally {

@@ -81,9 +81,9 @@ final class CallerWaits {
 
         /** For the pollers: takes the thread out of the list when nothing more will signal it. */
         void unlistIfIdle() {
-            if (!direct && inFlight.get() == 0 && IS_LISTED.compareAndSet(this, true, false)) {
+            if ((!direct || !thread.isAlive()) && inFlight.get() == 0 && IS_LISTED.compareAndSet(this, true, false)) {
                 DIRECT.remove(this);
-                if (direct || inFlight.get() > 0) {
+                if (direct && thread.isAlive() || inFlight.get() > 0) {
                     list(); // it came back meanwhile
                 }
             }
@@ -123,7 +123,7 @@ final class CallerWaits {
      */
     void prepare(OperationStage<?> op) {
         Thread thread = Thread.currentThread();
-        if (thread.isVirtual() || op.resumeOn != null || !engine.source.helpersMayTake()
+        if (thread.isVirtual() || op.resumeOn != null || !engine.directWaitsPossible()
                 || engine.isPollerThread(thread)) {
             return;
         }

@@ -84,7 +84,7 @@ final class Completer {
 
     private void complete(int slot, boolean handedOver, CompletionPoller poller) {
         long result = slots.result(slot);
-        OperationStage<?> op = slots.unbind(slot);
+        OperationStage<?> op = slots.takenOp(slot);
         if (op == null) {
             LOG.errorf("Ignored a completion for slot %d, which holds no operation (a bug)", slot);
             return;
@@ -106,7 +106,7 @@ final class Completer {
 
     /** RWF_NOWAIT met EAGAIN in the kernel: the operation is submitted again without the flag. */
     private static boolean needsRetry(OperationStage<?> op, long result) {
-        return result == -Errno.EAGAIN && (op.rwFlags & RWF_NOWAIT) != 0 && !op.cancelled;
+        return result == -Errno.EAGAIN && (op.rwFlags & RWF_NOWAIT) != 0 && !op.cancelled();
     }
 
     /**
@@ -156,7 +156,7 @@ final class Completer {
 
     private void finish(OperationStage<?> op, CompletionPoller poller) {
         if (op.block != null) {
-            if (op.copyTo != null && op.failure == null && !op.cancelled && op.result > 0) {
+            if (op.copyTo != null && op.failure == null && !op.cancelled() && op.result > 0) {
                 copyOut(op);
             }
             engine.memory.give(op.block);
@@ -164,7 +164,7 @@ final class Completer {
         }
         op.copyTo = null;
         op.keepAlive = null;
-        boolean failed = op.failure != null || op.result < 0 || op.cancelled;
+        boolean failed = op.failure != null || op.result < 0 || op.cancelled();
         try {
             CompletionObserver observer = this.observer;
             if (observer != null && op.submittedNanos != 0) {

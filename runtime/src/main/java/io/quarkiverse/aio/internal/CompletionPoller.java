@@ -43,8 +43,12 @@ final class CompletionPoller implements Runnable {
     /** Set while this poller sleeps with no time limit: a thread that starts waiting directly must wake it. */
     volatile boolean sleepsWithoutLimit;
 
-    CompletionPoller(AioEngine engine, SubmitBatching batching) throws AioException {
+    /** Started by the stall guard in place of a stuck poller, rather than as the context's first. */
+    private final boolean replacement;
+
+    CompletionPoller(AioEngine engine, SubmitBatching batching, boolean replacement) throws AioException {
         this.engine = engine;
+        this.replacement = replacement;
         this.batch = new SubmitBatch(engine);
         this.policy = new BatchPolicy(batching);
     }
@@ -75,16 +79,22 @@ final class CompletionPoller implements Runnable {
         }
     }
 
+    /** On the poller executor, or on a thread of the stall guard's; does nothing when close() claimed it first. */
     @Override
     public void run() {
+        if (replacement || engine.lifecycle.claimFirstPoller()) {
+            drive();
+        }
+    }
+
+    /** Collects completions until the context is closed and nothing is in the kernel, then tears it down. */
+    void drive() {
         Thread current = Thread.currentThread();
         String name = current.getName();
         thread = current;
         current.setName("aio-poller");
         try {
-            if (engine.lifecycle.pollerStarted(this)) {
-                loop();
-            }
+            loop();
         } catch (Throwable t) {
             LOG.error("The AIO completion poller failed; the context is closed", t);
             engine.lifecycle.pollerFailed();
@@ -115,7 +125,8 @@ final class CompletionPoller implements Runnable {
                 if (lifecycle.mayStopPolling()) {
                     return;
                 }
-                timeout = CLOSING_SLEEP_MILLIS;
+                CallerWaits.wakeExpiredWaiters();
+                timeout = CallerWaits.someThreadsWaitDirectly() ? SHORT_SLEEP_MILLIS : CLOSING_SLEEP_MILLIS;
             } else if (CallerWaits.someThreadsWaitDirectly()) {
                 CallerWaits.wakeExpiredWaiters();
                 timeout = SHORT_SLEEP_MILLIS;

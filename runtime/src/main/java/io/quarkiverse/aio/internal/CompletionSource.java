@@ -42,17 +42,19 @@ abstract class CompletionSource {
     }
 
     /**
-     * Takes the next completion: its slot, with the kernel's result stored in {@link SlotTable#setResult} (and
+     * Takes the next completion: its slot, with the kernel's result kept by {@link SlotTable#takeCompleted} (and
      * {@link #HANDED_OVER} set when {@link Completer#handOver} gave it to a waiting submitter, under the lock, so that
      * a submitter that then finds the source empty also finds its result); or {@link #EMPTY}, {@link #BUSY} or
      * {@link #NOT_AN_OPERATION}.
      */
     abstract int take(SlotTable slots);
 
-    /** Under the lock: records the result of {@code slot} and hands it over when its submitter waits for it. */
+    /**
+     * Under the lock: takes the operation of {@code slot} out of it, with its result, and hands it over when its
+     * submitter waits for it.
+     */
     static int taken(SlotTable slots, int slot, long res) {
-        slots.setResult(slot, res);
-        return Completer.handOver(slots.op(slot), res) ? slot | HANDED_OVER : slot;
+        return Completer.handOver(slots.takeCompleted(slot, res), res) ? slot | HANDED_OVER : slot;
     }
 
     /**

@@ -14,6 +14,7 @@ import io.quarkiverse.aio.AioFile;
 import io.quarkiverse.aio.RwFlags;
 import io.quarkiverse.aio.internal.linux.Errno;
 import io.quarkiverse.aio.internal.linux.LibC;
+import io.quarkiverse.aio.internal.linux.Statx;
 
 /**
  * An open file descriptor of an {@link AioEngine}. The descriptor is closed once the file is closed and its last
@@ -23,39 +24,30 @@ import io.quarkiverse.aio.internal.linux.LibC;
 final class EngineFile implements AioFile {
 
     private final AioEngine engine;
-    private final Path path;
+    private final FileLimits limits;
     final int fd;
     private final boolean readable;
     private final boolean writable;
-    private final boolean direct;
-    private final int memoryAlignment;
-    private final int offsetAlignment;
     /** Users: operations accepted and not yet completed, and threads inside a synchronous call on {@link #fd}. */
     private final UsageGate gate = new UsageGate();
     /** False for a descriptor the caller owns (poll): it is never closed here. */
     private final boolean ownsDescriptor;
 
-    EngineFile(AioEngine engine, Path path, int fd, OpenFlags flags, int memoryAlignment, int offsetAlignment) {
+    EngineFile(AioEngine engine, int fd, OpenFlags flags, FileLimits limits) {
         this.engine = engine;
-        this.path = path;
+        this.limits = limits;
         this.fd = fd;
         this.readable = flags.readable();
         this.writable = flags.writable();
-        this.direct = flags.direct();
-        this.memoryAlignment = memoryAlignment;
-        this.offsetAlignment = offsetAlignment;
         this.ownsDescriptor = true;
     }
 
     private EngineFile(AioEngine engine, int fd) {
         this.engine = engine;
-        this.path = Path.of("/proc/self/fd/" + fd);
+        this.limits = new FileLimits(Path.of("/proc/self/fd/" + fd), false, 1, 1, 0);
         this.fd = fd;
         this.readable = true;
         this.writable = false;
-        this.direct = false;
-        this.memoryAlignment = 1;
-        this.offsetAlignment = 1;
         this.ownsDescriptor = false;
     }
 
@@ -70,27 +62,27 @@ final class EngineFile implements AioFile {
 
     @Override
     public Path path() {
-        return path;
+        return limits.path();
     }
 
     @Override
     public boolean isDirect() {
-        return direct;
+        return limits.direct();
     }
 
     @Override
     public int memoryAlignment() {
-        return memoryAlignment;
+        return limits.memoryAlignment();
     }
 
     @Override
     public int offsetAlignment() {
-        return offsetAlignment;
+        return limits.offsetAlignment();
     }
 
     @Override
     public MemorySegment allocate(long byteSize) {
-        return Arena.ofAuto().allocate(byteSize, Math.max(memoryAlignment, offsetAlignment));
+        return Arena.ofAuto().allocate(byteSize, Math.max(memoryAlignment(), offsetAlignment()));
     }
 
     @Override
@@ -185,7 +177,7 @@ final class EngineFile implements AioFile {
 
     /** Gives {@code op} a block of library memory of {@code length} bytes as its buffer, returned at completion. */
     private void lend(OperationStage<?> op, long length) {
-        op.block = engine.memory.take(length, memoryAlignment);
+        op.block = engine.memory.take(length, memoryAlignment());
         op.address = op.block.address();
         op.length = length;
     }
@@ -216,19 +208,19 @@ final class EngineFile implements AioFile {
 
     /** Checks each buffer of a vectored operation; the total length. */
     private long checkVector(MemorySegment[] segments, long position) {
-        return TransferChecks.vector(segments, position, path, direct, memoryAlignment, offsetAlignment);
+        return TransferChecks.vector(segments, position, limits);
     }
 
     private void checkReadable(MemorySegment dst) {
-        TransferChecks.readable(dst, readable, path);
+        TransferChecks.readable(dst, readable, path());
     }
 
     private void checkWritable() {
-        TransferChecks.writable(writable, path);
+        TransferChecks.writable(writable, path());
     }
 
     private void checkTransfer(MemorySegment segment, long position) {
-        TransferChecks.transfer(segment, position, path, direct, memoryAlignment, offsetAlignment);
+        TransferChecks.transfer(segment, position, limits);
     }
 
     @Override
@@ -236,11 +228,11 @@ final class EngineFile implements AioFile {
         enterForCall();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment callState = LibC.allocateCallState(arena);
-            MemorySegment buf = arena.allocate(STATX_SIZE_BYTES, 8);
-            if (LibC.statx(callState, fd, arena.allocateFrom(""), AT_EMPTY_PATH, STATX_SIZE, buf) < 0) {
-                throw Failures.fileCall("statx", path, LibC.errno(callState));
+            Statx statx = new Statx(arena);
+            if (statx.ofDescriptor(callState, fd, STATX_SIZE) < 0) {
+                throw Failures.fileCall("statx", path(), LibC.errno(callState));
             }
-            return buf.get(ValueLayout.JAVA_LONG, STX_SIZE);
+            return statx.size();
         } finally {
             release();
         }
@@ -252,13 +244,13 @@ final class EngineFile implements AioFile {
             throw new IllegalArgumentException("negative size: " + size);
         }
         if (!writable) {
-            throw new IllegalStateException("truncate of " + path + ", which was opened without WRITE");
+            throw new IllegalStateException("truncate of " + path() + ", which was opened without WRITE");
         }
         enterForCall();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment callState = LibC.allocateCallState(arena);
             if (LibC.ftruncate(callState, fd, size) < 0) {
-                throw Failures.fileCall("ftruncate", path, LibC.errno(callState));
+                throw Failures.fileCall("ftruncate", path(), LibC.errno(callState));
             }
         } finally {
             release();
@@ -278,9 +270,9 @@ final class EngineFile implements AioFile {
             if (LibC.fallocate(callState, fd, 0, position, length) < 0) {
                 int errno = LibC.errno(callState);
                 throw errno == Errno.EOPNOTSUPP
-                        ? new AioException("fallocate on " + path + " failed: " + Failures.errnoText(errno)
+                        ? new AioException("fallocate on " + path() + " failed: " + Failures.errnoText(errno)
                                 + ". This file system cannot preallocate; write zeros instead.", errno, "fallocate")
-                        : Failures.fileCall("fallocate", path, errno);
+                        : Failures.fileCall("fallocate", path(), errno);
             }
         } finally {
             release();
@@ -289,7 +281,7 @@ final class EngineFile implements AioFile {
 
     private void enterForCall() throws AioClosedException {
         if (!gate.enter()) {
-            throw new AioClosedException(path + " is closed");
+            throw new AioClosedException(path() + " is closed");
         }
     }
 
@@ -333,6 +325,6 @@ final class EngineFile implements AioFile {
 
     @Override
     public String toString() {
-        return "AioFile[" + path + ", fd " + fd + (direct ? ", O_DIRECT" : "") + (isOpen() ? "" : ", closed") + "]";
+        return "AioFile[" + path() + ", fd " + fd + (isDirect() ? ", O_DIRECT" : "") + (isOpen() ? "" : ", closed") + "]";
     }
 }

@@ -19,6 +19,12 @@ final class EngineStatistics implements AioStatistics {
         this.engine = engine;
     }
 
+    /** Operations accepted and not finished yet: submitted is counted before, completed after. */
+    long unfinished() {
+        long done = completed.sum(); // first: both only grow, so this never reads below the truth
+        return submitted.sum() - done;
+    }
+
     @Override
     public String backend() {
         return "linux-aio";

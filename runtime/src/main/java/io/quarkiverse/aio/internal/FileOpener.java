@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import io.quarkiverse.aio.AioException;
 import io.quarkiverse.aio.internal.linux.Errno;
 import io.quarkiverse.aio.internal.linux.LibC;
+import io.quarkiverse.aio.internal.linux.Statx;
 
 /** Opens a file with {@code open(2)} and learns its type and direct-I/O alignment with {@code statx(2)}. */
 final class FileOpener {
@@ -48,10 +49,10 @@ final class FileOpener {
      */
     private static void refuseSpecialFiles(Path path, OpenFlags flags, Arena arena, MemorySegment callState)
             throws AioException {
-        MemorySegment stx = arena.allocate(STATX_SIZE_BYTES, 8);
-        if (LibC.statx(callState, AT_FDCWD, arena.allocateFrom(path.toString()),
-                flags.noFollow() ? AT_SYMLINK_NOFOLLOW : 0, STATX_TYPE, stx) == 0) {
-            int type = stx.get(JAVA_SHORT, STX_MODE) & S_IFMT;
+        Statx statx = new Statx(arena);
+        if (statx.ofPath(callState, arena.allocateFrom(path.toString()), flags.noFollow() ? AT_SYMLINK_NOFOLLOW : 0,
+                STATX_TYPE) == 0) {
+            int type = statx.type();
             if (type != S_IFLNK) { // a link with NOFOLLOW_LINKS: open(2) refuses it with ELOOP
                 checkType(path, type);
             }
@@ -90,22 +91,21 @@ final class FileOpener {
 
     private static EngineFile describe(AioEngine engine, Path path, int fd, OpenFlags flags, Arena arena,
             MemorySegment callState) throws IOException {
-        MemorySegment stx = arena.allocate(STATX_SIZE_BYTES, 8);
-        if (LibC.statx(callState, fd, arena.allocateFrom(""), AT_EMPTY_PATH, STATX_TYPE | STATX_MODE | STATX_DIOALIGN,
-                stx) < 0) {
+        Statx statx = new Statx(arena);
+        if (statx.ofDescriptor(callState, fd, STATX_TYPE | STATX_MODE | STATX_DIOALIGN) < 0) {
             throw Failures.fileCall("statx", path, LibC.errno(callState));
         }
-        checkType(path, stx.get(JAVA_SHORT, STX_MODE) & S_IFMT);
+        int type = statx.type();
+        checkType(path, type);
         // Before Linux 6.1 statx cannot tell: the device's logical block size is what direct I/O needs, else 4096.
-        int type = stx.get(JAVA_SHORT, STX_MODE) & S_IFMT;
         int fallback = type == S_IFBLK
-                ? logicalBlockSize(stx.get(JAVA_INT, STX_RDEV_MAJOR), stx.get(JAVA_INT, STX_RDEV_MINOR))
-                : logicalBlockSize(stx.get(JAVA_INT, STX_DEV_MAJOR), stx.get(JAVA_INT, STX_DEV_MINOR));
+                ? logicalBlockSize(statx.intField(STX_RDEV_MAJOR), statx.intField(STX_RDEV_MINOR))
+                : logicalBlockSize(statx.intField(STX_DEV_MAJOR), statx.intField(STX_DEV_MINOR));
         int memoryAlignment = fallback;
         int offsetAlignment = fallback;
-        if ((stx.get(JAVA_INT, STX_MASK) & STATX_DIOALIGN) != 0) {
-            int memory = stx.get(JAVA_INT, STX_DIO_MEM_ALIGN);
-            int offset = stx.get(JAVA_INT, STX_DIO_OFFSET_ALIGN);
+        if ((statx.mask() & STATX_DIOALIGN) != 0) {
+            int memory = statx.intField(STX_DIO_MEM_ALIGN);
+            int offset = statx.intField(STX_DIO_OFFSET_ALIGN);
             if (memory > 0 && offset > 0) {
                 memoryAlignment = memory;
                 offsetAlignment = offset;
@@ -116,6 +116,7 @@ final class FileOpener {
                         "statx");
             }
         }
-        return new EngineFile(engine, path, fd, flags, memoryAlignment, offsetAlignment);
+        return new EngineFile(engine, fd, flags, new FileLimits(path, flags.direct(), memoryAlignment, offsetAlignment,
+                FileLimits.maxTransfer(LibC.pageSize())));
     }
 }

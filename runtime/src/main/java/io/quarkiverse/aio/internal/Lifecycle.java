@@ -56,9 +56,12 @@ final class Lifecycle {
         return pollerPhase.get() != POLLER_DONE && terminated.getCount() > 0;
     }
 
-    /** The first poller starting; false when close() ran first and tore down without one. */
-    boolean pollerStarted(CompletionPoller poller) {
-        return pollerPhase.compareAndSet(POLLER_NOT_STARTED, POLLER_RUNNING) || pollerPhase.get() == POLLER_RUNNING;
+    /**
+     * Claims the first poller's run: true for the one thread that starts it, the poller executor's, or the closer's
+     * when close() comes first (it then collects what is in flight itself before tearing down).
+     */
+    boolean claimFirstPoller() {
+        return pollerPhase.compareAndSet(POLLER_NOT_STARTED, POLLER_RUNNING);
     }
 
     /** The poller failed on its own: nothing will collect completions any more. */
@@ -73,8 +76,8 @@ final class Lifecycle {
             }
             cancelInKernel(true);
             engine.wakePoller();
-            if (pollerPhase.compareAndSet(POLLER_NOT_STARTED, POLLER_DONE)) {
-                teardown(); // the poller never started: nothing else will
+            if (claimFirstPoller()) {
+                engine.poller.drive(); // its executor has not started it yet: collect here, then tear down
             }
         }
         Thread current = Thread.currentThread();
@@ -104,11 +107,13 @@ final class Lifecycle {
     }
 
     /**
-     * Asked by the idle poller while closing: whether it may stop and tear down. Yes when nothing is in the kernel;
+     * Asked by the idle poller while closing: whether it may stop and tear down. Yes when nothing is in the kernel
+     * and every accepted operation is finished (one whose completion another thread took may still be on its way,
+     * or handed over to its waiting submitter, or queued for a retry without NOWAIT);
      * at the deadline, what remains is handed to io_cancel, and after a short grace the answer is yes anyway.
      */
     boolean mayStopPolling() {
-        if (engine.slots.inUse() == 0) {
+        if (engine.slots.inUse() == 0 && engine.statistics.unfinished() == 0) {
             return true;
         }
         long now = System.nanoTime();
@@ -122,6 +127,17 @@ final class Lifecycle {
             cancelInKernel(false);
         }
         return now - deadline > CANCEL_GRACE_NANOS;
+    }
+
+    /**
+     * Completions other threads took from the ring before io_destroy are finished by them, within microseconds (or by
+     * their waiting submitters, whom the kernel signalled): close() returns after them.
+     */
+    private void awaitTakenCompletions() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+        while (engine.statistics.unfinished() > 0 && System.nanoTime() - deadline < 0) {
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(100));
+        }
     }
 
     /** io_cancel on the operations in the kernel: the polls only, or all of them. */
@@ -160,6 +176,7 @@ final class Lifecycle {
                     + " it, but its result was lost with the context: it may or may not have taken effect");
             engine.completer.finishWithoutKernel(op);
         }
+        awaitTakenCompletions();
         engine.closeFiles();
         engine.freeNativeMemory();
         state = CLOSED;

@@ -54,6 +54,8 @@ final class OperationStage<T> extends CompletableFuture<T> implements Runnable {
         try {
             WAIT_STATE = java.lang.invoke.MethodHandles.lookup().findVarHandle(OperationStage.class, "waitState",
                     int.class);
+            CANCEL_STATE = java.lang.invoke.MethodHandles.lookup().findVarHandle(OperationStage.class,
+                    "cancelState", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -63,8 +65,16 @@ final class OperationStage<T> extends CompletableFuture<T> implements Runnable {
     private volatile int waitState;
     /** The slot it holds in the ring, or -1. */
     volatile int slot = -1;
-    /** io_cancel accepted the operation: it completes with CancellationException whatever the kernel answers. */
-    volatile boolean cancelled;
+    /**
+     * Whether io_cancel was asked to cancel the operation, and what it answered: an accepted cancel makes the stage
+     * fail with CancellationException whatever the completion says, and a completion taken while io_cancel is still
+     * being answered waits for the answer, so that cancel() returns true exactly when the stage is cancelled.
+     */
+    static final int NOT_CANCELLING = 0, CANCELLING = 1, CANCELLED = 2, NOT_CANCELLED = 3;
+    private static final java.lang.invoke.VarHandle CANCEL_STATE;
+
+    @SuppressWarnings("unused") // through CANCEL_STATE
+    private volatile int cancelState;
     /** The kernel's result: bytes transferred, or -errno. */
     long result;
     /** Set instead of {@link #result} when the operation did not complete in the kernel. */
@@ -99,6 +109,29 @@ final class OperationStage<T> extends CompletableFuture<T> implements Runnable {
         return (int) WAIT_STATE.getAndSet(this, TAKEN);
     }
 
+    /** Starts a cancel; false when one was already asked. */
+    boolean beginCancel() {
+        return CANCEL_STATE.compareAndSet(this, NOT_CANCELLING, CANCELLING);
+    }
+
+    void endCancel(boolean accepted) {
+        cancelState = accepted ? CANCELLED : NOT_CANCELLED;
+    }
+
+    /** Whether an accepted cancel decides the outcome; waits while io_cancel is being answered (microseconds). */
+    boolean cancelled() {
+        int state = cancelState;
+        for (int spins = 0; state == CANCELLING; spins++) {
+            if ((spins & 63) == 63) {
+                Thread.yield();
+            } else {
+                Thread.onSpinWait();
+            }
+            state = cancelState;
+        }
+        return state == CANCELLED;
+    }
+
     /** Completes the stage from {@link #result} or {@link #failure}; runs where the engine dispatches it. */
     @Override
     @SuppressWarnings("unchecked")
@@ -106,7 +139,7 @@ final class OperationStage<T> extends CompletableFuture<T> implements Runnable {
         resumeOn = null; // a stage kept by the caller must not keep the caller's context alive
         if (failure != null) {
             completeExceptionally(failure);
-        } else if (cancelled || result == -Errno.ECANCELED) {
+        } else if (cancelled() || result == -Errno.ECANCELED) {
             completeExceptionally(new CancellationException(describe() + " was cancelled by io_cancel"));
         } else if (result < 0) {
             completeExceptionally(Failures.completion(this, (int) -result));

@@ -35,6 +35,8 @@ final class SlotTable {
     private final OperationStage<?>[] ops;
     /** The kernel's result of each slot's completion, stored by the thread that takes it from the ring. */
     private final long[] results;
+    /** The operation of each slot whose completion was taken, until the taker finishes it (the taker's only). */
+    private final OperationStage<?>[] taken;
     private final AtomicIntegerArray holders;
     private final IndexStack free;
 
@@ -60,6 +62,7 @@ final class SlotTable {
         }
         this.ops = new OperationStage<?>[depth];
         this.results = new long[depth];
+        this.taken = new OperationStage<?>[depth];
         this.holders = new AtomicIntegerArray(depth);
         this.free = new IndexStack(depth, depth);
     }
@@ -120,8 +123,22 @@ final class SlotTable {
         return op;
     }
 
-    void setResult(int slot, long result) {
+    /**
+     * Under the source's lock: unbinds the operation of a completed slot, so that nobody else (the teardown) can
+     * take it, and keeps it with its result for the taker.
+     */
+    OperationStage<?> takeCompleted(int slot, long result) {
+        OperationStage<?> op = unbind(slot);
         results[slot] = result;
+        taken[slot] = op;
+        return op;
+    }
+
+    /** The taker's operation of {@code slot}, taken by {@link #takeCompleted}; the stash is cleared. */
+    OperationStage<?> takenOp(int slot) {
+        OperationStage<?> op = taken[slot];
+        taken[slot] = null;
+        return op;
     }
 
     long result(int slot) {

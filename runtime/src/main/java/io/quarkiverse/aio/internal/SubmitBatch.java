@@ -25,6 +25,11 @@ final class SubmitBatch {
     private final MemorySegment callState;
     private final ReentrantLock lock = new ReentrantLock();
     private int count;
+    /**
+     * Set while a flush runs: what the flush itself causes to be submitted (a queued operation moved into a slot
+     * the flush freed) goes straight to the kernel, never into the batch being flushed.
+     */
+    volatile boolean flushing;
 
     SubmitBatch(AioEngine engine) throws AioException {
         this.engine = engine;
@@ -49,10 +54,10 @@ final class SubmitBatch {
             }
             try {
                 engine.slots.writeIocb(slot, op, resfd);
+                pointers.setAtIndex(JAVA_LONG, count, engine.slots.iocbAddress(slot));
             } finally {
                 engine.kernel.exit();
             }
-            pointers.setAtIndex(JAVA_LONG, count, engine.slots.iocbAddress(slot));
             slotOf[count] = slot;
             opOf[count++] = op;
             if (count == slotOf.length) {
@@ -87,6 +92,15 @@ final class SubmitBatch {
     }
 
     private void flushLocked() {
+        flushing = true;
+        try {
+            submitAll();
+        } finally {
+            flushing = false;
+        }
+    }
+
+    private void submitAll() {
         int done = 0;
         List<OperationStage<?>> requeued = null;
         while (done < count) {

@@ -97,8 +97,11 @@ final class Submitter {
             op.inKernelNanos = System.nanoTime(); // before io_submit: the completion may be taken before it returns
         }
         CompletionPoller poller = engine.poller;
-        if (poller != null && poller.thread == Thread.currentThread() && poller.batching()) {
+        if (poller != null && poller.thread == Thread.currentThread() && poller.batching() && !poller.batch.flushing) {
             poller.batch.add(slot, op, resfd(op));
+            if (engine.poller != poller) {
+                poller.batch.flush(); // replaced meanwhile: the stall guard may have flushed before this was added
+            }
         } else {
             submitOne(slot, op);
         }
@@ -198,9 +201,26 @@ final class Submitter {
         op.inKernelNanos = 0;
         engine.statistics.nowaitRetries.increment();
         try {
-            blockingExecutor.execute(() -> submit(op));
+            blockingExecutor.execute(() -> resubmit(op));
         } catch (RuntimeException rejected) { // shutting down: still not on the poller
-            Thread.ofPlatform().daemon(true).start(() -> submit(op));
+            Thread.ofPlatform().daemon(true).start(() -> resubmit(op));
+        }
+    }
+
+    /**
+     * A retry reached the kernel once already: while the context closes it still goes in when a slot is free (close()
+     * waits for it), rather than being failed as if it had never been submitted.
+     */
+    private void resubmit(OperationStage<?> op) {
+        if (engine.lifecycle.isOpen()) {
+            submit(op);
+            return;
+        }
+        int slot = slots.take();
+        if (slot >= 0) {
+            start(slot, op);
+        } else {
+            engine.completer.failUnsubmitted(op, "the AIO context closed before it could be retried without NOWAIT");
         }
     }
 }

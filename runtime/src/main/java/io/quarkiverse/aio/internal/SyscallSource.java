@@ -120,8 +120,11 @@ final class SyscallSource extends CompletionSource {
                 return; // what an earlier fetch brought has not all been taken yet
             }
             if (wakeEventFd != null && !wakeArmed) {
-                wakeEventFd.await(0); // reset the counter, so the new poll does not fire at once
+                boolean woken = wakeEventFd.await(0); // reset the counter, so the new poll does not fire at once
                 armWakeUp();
+                if (woken) {
+                    return; // a wake-up came meanwhile: let the poller look at the state before it waits
+                }
             }
             int millis = wakeArmed ? timeoutMillis : (timeoutMillis < 0 ? MAX_WAIT_MILLIS_WITHOUT_WAKEUP
                     : Math.min(timeoutMillis, MAX_WAIT_MILLIS_WITHOUT_WAKEUP));

@@ -94,7 +94,9 @@ public final class ThreadPoolContext implements AioContext {
         ThreadPoolFile file;
         try {
             int alignment = direct ? (int) Math.max(512, java.nio.file.Files.getFileStore(path).getBlockSize()) : 1;
-            file = new ThreadPoolFile(this, path, channel, direct, alignment,
+            // 4 KiB pages: the fallback may run where the page size cannot be asked (no Linux, no libc bindings).
+            file = new ThreadPoolFile(this, channel, new FileLimits(path, direct, alignment, alignment,
+                    FileLimits.maxTransfer(4096)),
                     !channelOptions.contains(StandardOpenOption.WRITE) || channelOptions.contains(StandardOpenOption.READ),
                     channelOptions.contains(StandardOpenOption.WRITE));
         } catch (IOException | RuntimeException e) {

@@ -21,19 +21,17 @@ final class ThreadPoolFile implements AioFile {
     private final ThreadPoolContext context;
     private final Path path;
     private final FileChannel channel;
-    private final boolean direct;
-    private final int alignment;
+    private final FileLimits limits;
     private final boolean readable;
     private final boolean writable;
     final UsageGate gate = new UsageGate();
 
-    ThreadPoolFile(ThreadPoolContext context, Path path, FileChannel channel, boolean direct, int alignment,
-            boolean readable, boolean writable) {
+    ThreadPoolFile(ThreadPoolContext context, FileChannel channel, FileLimits limits, boolean readable,
+            boolean writable) {
         this.context = context;
-        this.path = path;
+        this.path = limits.path();
         this.channel = channel;
-        this.direct = direct;
-        this.alignment = alignment;
+        this.limits = limits;
         this.readable = readable;
         this.writable = writable;
     }
@@ -45,7 +43,7 @@ final class ThreadPoolFile implements AioFile {
 
     @Override
     public boolean isDirect() {
-        return direct;
+        return limits.direct();
     }
 
     @Override
@@ -107,7 +105,7 @@ final class ThreadPoolFile implements AioFile {
 
     @Override
     public CompletionStage<Long> read(MemorySegment[] dsts, long position) {
-        TransferChecks.vector(dsts, position, path, direct, alignment, alignment);
+        TransferChecks.vector(dsts, position, limits);
         MemorySegment[] targets = new MemorySegment[dsts.length];
         for (int i = 0; i < dsts.length; i++) {
             check(dsts[i], position, true);
@@ -137,7 +135,7 @@ final class ThreadPoolFile implements AioFile {
 
     @Override
     public CompletionStage<Long> write(MemorySegment[] srcs, long position) {
-        TransferChecks.vector(srcs, position, path, direct, alignment, alignment);
+        TransferChecks.vector(srcs, position, limits);
         MemorySegment[] sources = new MemorySegment[srcs.length];
         for (int i = 0; i < srcs.length; i++) {
             check(srcs[i], position, false);
@@ -185,50 +183,74 @@ final class ThreadPoolFile implements AioFile {
 
     @Override
     public long size() throws IOException {
-        if (!isOpen()) {
-            throw new AioClosedException(path + " is closed");
+        enterForCall();
+        try {
+            return channel.size();
+        } finally {
+            release();
         }
-        return channel.size();
     }
 
+    /**
+     * Cuts or extends the file on its own descriptor: the path may name another file by now (renamed over it), which
+     * must stay untouched. A direct channel refuses unaligned writes, so it extends the file by rewriting its last
+     * block, then cuts it to the size.
+     */
     @Override
     public void truncate(long size) throws IOException {
         if (size < 0) {
             throw new IllegalArgumentException("negative size: " + size);
         }
         TransferChecks.writable(writable, path);
-        if (!isOpen()) {
-            throw new AioClosedException(path + " is closed");
-        }
-        if (size < channel.size()) {
-            channel.truncate(size);
-        } else if (size > channel.size()) {
-            // FileChannel cannot grow a file; a one-byte write at the end does (on a second, buffered channel, since
-            // a direct one refuses unaligned writes).
-            try (FileChannel grower = FileChannel.open(path, java.nio.file.StandardOpenOption.WRITE)) {
-                grower.write(ByteBuffer.allocate(1), size - 1);
+        enterForCall();
+        try {
+            long current = channel.size();
+            if (size < current) {
+                channel.truncate(size);
+            } else if (size > current && !limits.direct()) {
+                channel.write(ByteBuffer.allocate(1), size - 1); // past the end: only zeros were there
+            } else if (size > current) {
+                int block = limits.offsetAlignment();
+                long start = (size - 1) / block * block;
+                ByteBuffer last = ByteBuffer.allocateDirect(2 * block).alignedSlice(block).limit(block);
+                while (last.hasRemaining() && channel.read(last, start + last.position()) > 0) {
+                    // the part of the block that exists; the rest stays zero
+                }
+                last.clear();
+                while (last.hasRemaining()) {
+                    channel.write(last, start + last.position());
+                }
+                channel.truncate(size);
             }
+        } finally {
+            release();
+        }
+    }
+
+    private void enterForCall() throws AioClosedException {
+        if (!gate.enter()) {
+            throw new AioClosedException(path + " is closed");
         }
     }
 
     @Override
     public int memoryAlignment() {
-        return alignment;
+        return limits.offsetAlignment();
     }
 
     @Override
     public int offsetAlignment() {
-        return alignment;
+        return limits.offsetAlignment();
     }
 
     @Override
     public MemorySegment allocate(long byteSize) {
-        return Arena.ofAuto().allocate(byteSize, Math.max(alignment, 8));
+        return Arena.ofAuto().allocate(byteSize, Math.max(limits.memoryAlignment(), 8));
     }
 
     /** The same argument checks as the kernel engine, so code behaves alike on both. */
     private void check(MemorySegment segment, long position, boolean read) {
-        TransferChecks.transfer(segment, position, path, direct, alignment, alignment);
+        TransferChecks.transfer(segment, position, limits);
         if (read) {
             TransferChecks.readable(segment, readable, path);
         } else {

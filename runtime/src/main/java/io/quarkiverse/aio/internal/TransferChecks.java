@@ -1,6 +1,5 @@
 package io.quarkiverse.aio.internal;
 
-import static io.quarkiverse.aio.internal.linux.KernelAbi.MAX_RW_COUNT;
 import static io.quarkiverse.aio.internal.linux.KernelAbi.UIO_MAXIOV;
 
 import java.lang.foreign.MemorySegment;
@@ -19,8 +18,8 @@ final class TransferChecks {
     }
 
     /** A buffer and position for one transfer: native, alive, in range, and aligned under O_DIRECT. */
-    static void transfer(MemorySegment segment, long position, Path path, boolean direct, int memoryAlignment,
-            int offsetAlignment) {
+    static void transfer(MemorySegment segment, long position, FileLimits file) {
+        Path path = file.path();
         Objects.requireNonNull(segment, "segment");
         if (!segment.isNative()) {
             throw new IllegalArgumentException("heap segment: the kernel reads and writes native memory only;"
@@ -33,15 +32,17 @@ final class TransferChecks {
         if (position < 0) {
             throw new IllegalArgumentException("negative position: " + position);
         }
-        if (length > MAX_RW_COUNT) {
+        if (length > file.maxTransfer()) {
             throw new IllegalArgumentException("segment of " + length + " bytes: one operation transfers at most "
-                    + MAX_RW_COUNT + " bytes (the kernel's MAX_RW_COUNT); split it");
+                    + file.maxTransfer() + " bytes (the kernel's MAX_RW_COUNT); split it");
         }
         if (position > Long.MAX_VALUE - length) {
             throw new IllegalArgumentException("position " + position + " plus length " + length
                     + " overflows the largest file offset");
         }
-        if (direct) {
+        if (file.direct()) {
+            int memoryAlignment = file.memoryAlignment();
+            int offsetAlignment = file.offsetAlignment();
             if (segment.address() % memoryAlignment != 0) {
                 throw new AioAlignmentException("O_DIRECT buffer address 0x" + Long.toHexString(segment.address())
                         + " is not a multiple of " + memoryAlignment + " bytes, as " + path
@@ -59,16 +60,15 @@ final class TransferChecks {
     }
 
     /** The buffers of a vectored operation, each checked as one transfer, and their total; the total length. */
-    static long vector(MemorySegment[] segments, long position, Path path, boolean direct, int memoryAlignment,
-            int offsetAlignment) {
+    static long vector(MemorySegment[] segments, long position, FileLimits file) {
         bufferCount(segments);
         long total = 0;
         for (MemorySegment segment : segments) {
-            transfer(segment, position, path, direct, memoryAlignment, offsetAlignment);
+            transfer(segment, position, file);
             total += segment.byteSize();
-            if (total > MAX_RW_COUNT) {
+            if (total > file.maxTransfer()) {
                 throw new IllegalArgumentException("buffers of " + total + " bytes or more: one operation transfers"
-                        + " at most " + MAX_RW_COUNT + " bytes (the kernel's MAX_RW_COUNT); split it");
+                        + " at most " + file.maxTransfer() + " bytes (the kernel's MAX_RW_COUNT); split it");
             }
         }
         if (position > Long.MAX_VALUE - total) {

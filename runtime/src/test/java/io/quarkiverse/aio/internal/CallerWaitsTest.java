@@ -142,4 +142,26 @@ class CallerWaitsTest {
         }
     }
 
+
+    /** With a completion executor the stage completes there: a waiting thread must not expect to finish it itself. */
+    @Test
+    void waitsWithACompletionExecutorDoNotHang() throws Throwable {
+        onAThreadOfItsOwn(() -> {
+            java.util.concurrent.ExecutorService completions = java.util.concurrent.Executors.newFixedThreadPool(2);
+            Path dir = TestFiles.directory(CallerWaitsTest.class).resolve("executor");
+            java.nio.file.Files.createDirectories(dir);
+            try (AioContext aio = AioContext.builder().completionExecutor(completions).build();
+                    AioFile file = aio.open(dir.resolve("f.bin"), StandardOpenOption.CREATE, StandardOpenOption.READ,
+                            StandardOpenOption.WRITE, AioOpenOption.DIRECT)) {
+                MemorySegment buffer = file.allocate(4096);
+                for (int i = 0; i < 200; i++) {
+                    var stage = (OperationStage<Integer>) file.write(buffer, 0);
+                    assertFalse(stage.signalsWaiter, "completions go to the executor: no direct waits");
+                    assertEquals(4096, stage.get(TestFiles.TIMEOUT_SECONDS, TimeUnit.SECONDS));
+                }
+            } finally {
+                completions.shutdownNow();
+            }
+        });
+    }
 }

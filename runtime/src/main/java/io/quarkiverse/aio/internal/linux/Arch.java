@@ -6,32 +6,47 @@ import java.util.Optional;
 /**
  * The parts of the Linux ABI that differ between the supported CPU architectures: system call numbers
  * ({@code arch/x86/entry/syscalls/syscall_64.tbl}, {@code include/uapi/asm-generic/unistd.h}) and the few
- * {@code open(2)} flags whose values are architecture specific ({@code asm/fcntl.h}).
+ * {@code open(2)} flags whose values are architecture specific ({@code asm/fcntl.h}). Each value is written once, in
+ * {@link Table}, beside its twin.
  */
 public enum Arch {
 
-    X86_64(206, 207, 208, 209, 210, 0x4000, 0x10000, 0x20000),
-    AARCH64(0, 1, 4, 2, 3, 0x10000, 0x4000, 0x8000);
+    X86_64, AARCH64;
 
-    public final long ioSetup;
-    public final long ioDestroy;
-    public final long ioGetevents;
-    public final long ioSubmit;
-    public final long ioCancel;
-    public final int oDirect;
-    public final int oDirectory;
-    public final int oNofollow;
+    public final long ioSetup = Table.IO_SETUP.on(this);
+    public final long ioDestroy = Table.IO_DESTROY.on(this);
+    public final long ioGetevents = Table.IO_GETEVENTS.on(this);
+    public final long ioSubmit = Table.IO_SUBMIT.on(this);
+    public final long ioCancel = Table.IO_CANCEL.on(this);
+    public final long statx = Table.STATX.on(this);
+    public final int oDirect = (int) Table.O_DIRECT.on(this);
+    public final int oDirectory = (int) Table.O_DIRECTORY.on(this);
+    public final int oNofollow = (int) Table.O_NOFOLLOW.on(this);
 
-    Arch(long ioSetup, long ioDestroy, long ioGetevents, long ioSubmit, long ioCancel, int oDirect, int oDirectory,
-            int oNofollow) {
-        this.ioSetup = ioSetup;
-        this.ioDestroy = ioDestroy;
-        this.ioGetevents = ioGetevents;
-        this.ioSubmit = ioSubmit;
-        this.ioCancel = ioCancel;
-        this.oDirect = oDirect;
-        this.oDirectory = oDirectory;
-        this.oNofollow = oNofollow;
+    /** A value on x86_64 and on aarch64. */
+    private enum Table {
+        IO_SETUP(206, 0),
+        IO_DESTROY(207, 1),
+        IO_GETEVENTS(208, 4),
+        IO_SUBMIT(209, 2),
+        IO_CANCEL(210, 3),
+        STATX(332, 291),
+        O_DIRECT(0x4000, 0x10000),
+        O_DIRECTORY(0x10000, 0x4000),
+        O_NOFOLLOW(0x20000, 0x8000);
+
+        private final long x86_64;
+        private final long aarch64;
+
+        Table(long x86_64, long aarch64) {
+            this.x86_64 = x86_64;
+            this.aarch64 = aarch64;
+        }
+
+        /** By ordinal: the Arch constant being constructed is not assigned to its static field yet. */
+        long on(Arch arch) {
+            return arch.ordinal() == 0 ? x86_64 : aarch64;
+        }
     }
 
     /** The architecture this JVM runs on, if Linux AIO is supported there. */

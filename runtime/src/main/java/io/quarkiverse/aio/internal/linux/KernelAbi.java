@@ -131,12 +131,6 @@ public final class KernelAbi {
     /** Permission bits for files this library creates: like the JDK, 0666 before the umask. */
     public static final int DEFAULT_CREATE_MODE = 0666;
 
-    /**
-     * The largest count one read or write transfers ({@code MAX_RW_COUNT = INT_MAX & PAGE_MASK} with 4 KiB pages):
-     * the kernel silently shortens larger requests, so the library refuses them instead.
-     */
-    public static final long MAX_RW_COUNT = 0x7ffff000L;
-
     private KernelAbi() {
     }
 }

@@ -25,7 +25,6 @@ public final class LibC {
     private static final MethodHandle SYSCALL_5 = NativeFunction.SYSCALL_5.link();
     private static final MethodHandle OPEN = NativeFunction.OPEN.link();
     private static final MethodHandle CLOSE = NativeFunction.CLOSE.link();
-    private static final MethodHandle STATX = NativeFunction.STATX.link();
     private static final MethodHandle FTRUNCATE = NativeFunction.FTRUNCATE.link();
     private static final MethodHandle FALLOCATE = NativeFunction.FALLOCATE.link();
     private static final MethodHandle EVENTFD = NativeFunction.EVENTFD.link();
@@ -33,7 +32,11 @@ public final class LibC {
     private static final MethodHandle READ = NativeFunction.READ.link();
     private static final MethodHandle POLL = NativeFunction.POLL.link();
     private static final MethodHandle POSIX_MEMALIGN = NativeFunction.POSIX_MEMALIGN.link();
+    private static final MethodHandle SYSCONF = NativeFunction.SYSCONF.link();
     private static final MethodHandle CLOCK_GETTIME = NativeFunction.CLOCK_GETTIME.link();
+    /** {@code _SC_PAGESIZE} of glibc and musl. */
+    private static final int SC_PAGESIZE = 30;
+    private static final long PAGE_SIZE = sysconf(SC_PAGESIZE);
     private static final MethodHandle CALLOC = NativeFunction.CALLOC.link();
     private static final MethodHandle FREE = NativeFunction.FREE.link();
 
@@ -115,15 +118,6 @@ public final class LibC {
         }
     }
 
-    public static int statx(MemorySegment callState, int dirfd, MemorySegment path, int flags, int mask,
-            MemorySegment buf) {
-        try {
-            return (int) STATX.invokeExact(callState, dirfd, path, flags, mask, buf);
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
-    }
-
     public static int ftruncate(MemorySegment callState, int fd, long length) {
         try {
             return (int) FTRUNCATE.invokeExact(callState, fd, length);
@@ -187,6 +181,19 @@ public final class LibC {
         } catch (Throwable t) {
             throw unexpected(t);
         }
+    }
+
+    private static long sysconf(int name) {
+        try {
+            return (long) SYSCONF.invokeExact(name);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** The size of a memory page: 4 KiB on x86_64, 4, 16 or 64 KiB on aarch64. */
+    public static long pageSize() {
+        return PAGE_SIZE > 0 ? PAGE_SIZE : 4096;
     }
 
     /** {@code CLOCK_THREAD_CPUTIME_ID}: the CPU time of the calling thread. */

@@ -29,15 +29,13 @@ public enum NativeFunction {
      */
     SYSCALL_3_NO_ERRNO("syscall", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG), 1,
             false),
-    /** {@code syscall} with five arguments: io_getevents. */
+    /** {@code syscall} with five arguments: io_getevents, statx. */
     SYSCALL_5("syscall",
             FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG), 1, true),
     /** {@code int open(const char *path, int flags, ...)}, the mode passed as the variadic argument. */
     OPEN("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), 2, true),
     /** {@code int close(int fd)} */
     CLOSE("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT), -1, true),
-    /** {@code int statx(int dirfd, const char *path, int flags, unsigned int mask, struct statx *buf)} */
-    STATX("statx", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS), -1, true),
     /** {@code int ftruncate(int fd, off_t length)} */
     FTRUNCATE("ftruncate", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG), -1, true),
     /** {@code int fallocate(int fd, int mode, off_t offset, off_t len)} */
@@ -52,6 +50,8 @@ public enum NativeFunction {
     POLL("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), -1, false),
     /** {@code int posix_memalign(void **memptr, size_t alignment, size_t size)}: the library's aligned buffers. */
     POSIX_MEMALIGN("posix_memalign", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG), -1, false),
+    /** {@code long sysconf(int name)}: the page size, which MAX_RW_COUNT depends on. */
+    SYSCONF("sysconf", FunctionDescriptor.of(JAVA_LONG, JAVA_INT), -1, false),
     /** {@code int clock_gettime(clockid_t clock, struct timespec *tp)}: the poller's own CPU time. */
     CLOCK_GETTIME("clock_gettime", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS), -1, false),
     /** {@code void *calloc(size_t count, size_t size)}: the engine's own slabs, freed deterministically. */

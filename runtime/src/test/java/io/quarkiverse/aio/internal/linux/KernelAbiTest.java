@@ -57,6 +57,8 @@ class KernelAbiTest {
         assertEquals(2, Arch.AARCH64.ioSubmit);
         assertEquals(3, Arch.AARCH64.ioCancel);
         assertEquals(4, Arch.AARCH64.ioGetevents);
+        assertEquals(332, Arch.X86_64.statx);
+        assertEquals(291, Arch.AARCH64.statx);
         assertEquals(040000, Arch.X86_64.oDirect);
         assertEquals(0200000, Arch.AARCH64.oDirect);
     }
