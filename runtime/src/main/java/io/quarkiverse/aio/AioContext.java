@@ -62,7 +62,9 @@ public interface AioContext extends AutoCloseable {
      * An eventfd the kernel signals on every completion of this context ({@code IOCB_FLAG_RESFD}), when enabled with
      * {@link Builder#completionEventFd(boolean)} ({@code quarkus.aio.completion-eventfd}): register it with your own
      * event loop to learn that completions are arriving. The poller still collects them; the eventfd's counter is
-     * yours to read and reset. Closed with the context.
+     * yours to read and reset. It stays open until {@link #close()} returns, and is closed by then, after the kernel
+     * context is destroyed: remove it from your event loop before calling close(), since afterwards its number may
+     * be given to another descriptor.
      */
     java.util.OptionalInt completionEventFd();
 

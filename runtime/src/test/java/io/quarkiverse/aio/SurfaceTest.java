@@ -200,6 +200,14 @@ class SurfaceTest {
             await(file.write(notifying.allocate(10), 0)); // a completion signals the eventfd
             assertEquals(POLLIN, await(ready) & POLLIN);
         }
+        // Documented order: valid until close() returns, closed by then (its number may be reused afterwards).
+        AioContext closing = AioContext.builder().queueDepth(4).completionEventFd(true).build();
+        int fd = closing.completionEventFd().orElseThrow();
+        Path link = Path.of("/proc/self/fd/" + fd);
+        assertTrue(java.nio.file.Files.readSymbolicLink(link).toString().contains("eventfd"), "open while the context is");
+        closing.close();
+        assertTrue(!java.nio.file.Files.exists(link, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                || !java.nio.file.Files.readSymbolicLink(link).toString().contains("eventfd"), "closed by close()");
     }
 
     /** io_cancel can cancel a poll, unlike file I/O. */

@@ -43,6 +43,22 @@ final class Completer {
     }
 
     /**
+     * For the teardown, once the kernel context is shut to everyone else and before io_destroy: finishes what the
+     * source still holds (the gate refuses even the teardown now, so this reads without it).
+     */
+    void completeRemaining() {
+        if (!engine.kernel.lastUse()) {
+            return;
+        }
+        CompletionSource source = engine.source;
+        for (int slot = source.takeRemaining(slots); slot != CompletionSource.EMPTY; slot = source.takeRemaining(slots)) {
+            if (slot >= 0) {
+                complete(slot & ~CompletionSource.HANDED_OVER, (slot & CompletionSource.HANDED_OVER) != 0, null);
+            }
+        }
+    }
+
+    /**
      * Takes and finishes completions, one at a time, until there are none or {@code until} is complete: a waiting
      * caller stops at its own operation and leaves the others to the threads the kernel signalled for them.
      */

@@ -57,6 +57,15 @@ abstract class CompletionSource {
         return Completer.handOver(slots.takeCompleted(slot, res), res) ? slot | HANDED_OVER : slot;
     }
 
+    /** The teardown's last look, alone with the context: like {@link #take}, and never {@link #BUSY}. */
+    int takeRemaining(SlotTable slots) {
+        int slot;
+        do {
+            slot = take(slots);
+        } while (slot == BUSY);
+        return slot;
+    }
+
     /**
      * Poller only: waits until completions may be there, at most {@code timeoutMillis} (negative: no limit), or until
      * {@link #wake()}.

@@ -70,11 +70,22 @@ final class KernelContext {
     }
 
     /**
-     * Shuts the gate, waits until no thread is inside (they only make short calls there) and destroys the context;
-     * io_destroy itself waits for the operations still in the kernel.
+     * Shuts the gate for good and waits until no thread is inside (a submitter blocked in io_submit, as a buffered or
+     * FUSE read is, holds it until the kernel is done). Afterwards only the caller may use the context, once more:
+     * see {@link #lastUse()}, then {@link #destroy()}.
      */
-    void destroy() {
+    void shut() {
         gate.closeAndAwaitIdle();
+    }
+
+    /** Whether the gate is shut and empty: the one thread tearing down may then use the context without it. */
+    boolean lastUse() {
+        return gate.isIdleAfterClose();
+    }
+
+    /** io_destroy, after {@link #shut()}; it waits for the operations still in the kernel. */
+    void destroy() {
+        shut();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment callState = LibC.allocateCallState(arena);
             if (syscalls.ioDestroy(callState, ctx) < 0) {

@@ -162,6 +162,8 @@ final class Lifecycle {
         for (OperationStage<?> op : engine.pending.removeAll()) {
             engine.completer.failUnsubmitted(op, "the AIO completion poller stopped");
         }
+        engine.kernel.shut(); // waits for a submitter still inside io_submit, which may just have completed its I/O
+        engine.completer.completeRemaining(); // results already in the ring are kept, not lost with the context
         engine.kernel.destroy(); // waits for every operation still in the kernel
         List<OperationStage<?>> unreaped = new ArrayList<>();
         for (int slot = 0; slot < engine.slots.depth; slot++) {

@@ -39,6 +39,7 @@ final class SyscallSource extends CompletionSource {
     // Guarded by the spin lock: the events fetched and not yet taken are [cursor, count).
     private int cursor, count;
     private volatile long ioGeteventsCalls;
+    private boolean fetchedForTeardown;
 
     private SyscallSource(KernelContext kernel, SlotTable slots, MemorySegment memory, EventFd wakeEventFd) {
         this.kernel = kernel;
@@ -128,30 +129,47 @@ final class SyscallSource extends CompletionSource {
             }
             int millis = wakeArmed ? timeoutMillis : (timeoutMillis < 0 ? MAX_WAIT_MILLIS_WITHOUT_WAKEUP
                     : Math.min(timeoutMillis, MAX_WAIT_MILLIS_WITHOUT_WAKEUP));
-            long timeoutAddress = 0;
-            if (millis >= 0) {
-                timeout.set(JAVA_LONG, 0, millis / 1000);
-                timeout.set(JAVA_LONG, 8, (millis % 1000) * 1_000_000L);
-                timeoutAddress = timeout.address();
-            }
-            long n = kernel.getevents(callState, 1, capacity, events.address(), timeoutAddress);
-            ioGeteventsCalls++;
-            if (n < 0) {
-                int errno = LibC.errno(callState);
-                if (errno != Errno.EINTR) {
-                    throw new IllegalStateException("io_getevents failed: " + Failures.errnoText(errno));
-                }
-                n = 0;
-            }
-            while (!tryLock()) {
-                Thread.onSpinWait();
-            }
-            cursor = 0;
-            count = (int) n;
-            unlock();
+            fetch(millis);
         } finally {
             fetching.unlock();
         }
+    }
+
+    /** io_getevents into the buffer, waiting at most {@code millis} (negative: no limit). */
+    private void fetch(int millis) {
+        long timeoutAddress = 0;
+        if (millis >= 0) {
+            timeout.set(JAVA_LONG, 0, millis / 1000);
+            timeout.set(JAVA_LONG, 8, (millis % 1000) * 1_000_000L);
+            timeoutAddress = timeout.address();
+        }
+        long n = kernel.getevents(callState, 1, capacity, events.address(), timeoutAddress);
+        ioGeteventsCalls++;
+        if (n < 0) {
+            int errno = LibC.errno(callState);
+            if (errno != Errno.EINTR) {
+                throw new IllegalStateException("io_getevents failed: " + Failures.errnoText(errno));
+            }
+            n = 0;
+        }
+        while (!tryLock()) {
+            Thread.onSpinWait();
+        }
+        cursor = 0;
+        count = (int) n;
+        unlock();
+    }
+
+    /** The teardown's last look: what is buffered, then what the kernel holds already, without waiting. */
+    @Override
+    int takeRemaining(SlotTable slots) {
+        int slot = super.takeRemaining(slots);
+        if (slot == EMPTY && !fetchedForTeardown) {
+            fetchedForTeardown = true;
+            fetch(0);
+            slot = super.takeRemaining(slots);
+        }
+        return slot;
     }
 
     private boolean isDrained() {
