@@ -87,6 +87,9 @@ public interface AioContext extends AutoCloseable {
     @Override
     void close();
 
+    /** The settings this context was built with (in Quarkus: from {@code quarkus.aio.*}). */
+    AioSettings settings();
+
     /** Live figures of this context: operations, system calls, poller state. */
     AioStatistics statistics();
 

@@ -10,10 +10,14 @@ import java.util.concurrent.CompletionStage;
  * A file opened through an {@link AioContext}. Reads, writes and syncs are submitted to the kernel and return at
  * once; the returned stage completes when the kernel reports the operation done.
  * <h2>Buffers</h2>
- * Buffers must be native memory. The library keeps a reference to each buffer until its operation completes, so
- * memory from {@link #allocate(long)} (or any automatic arena) can never be freed under the kernel. A buffer from an
- * arena you close yourself must stay open until the stage completes: closing it earlier lets the kernel write into
- * freed memory.
+ * Buffers must be native memory, and the kernel never uses memory its owner can free before the operation completes.
+ * Memory from {@link #allocate(long)} (or any automatic arena) is used directly: the library keeps a reference to it
+ * until the operation completes, so it cannot be freed earlier. Memory from an arena you can close
+ * ({@code Arena.ofShared()}, {@code Arena.ofConfined()}) goes through library memory by default
+ * ({@link CloseableArenaBuffers#COPY}): a write is copied when it is submitted, a read is copied into your buffer when it
+ * completes (and fails with {@link AioClosedException} if the arena was closed meanwhile); reads into a confined
+ * arena are refused. With {@link CloseableArenaBuffers#TRUST} such memory is used directly, and closing its arena
+ * before the stage completes lets the kernel write into freed memory.
  * <h2>Direct I/O</h2>
  * When the file was opened with {@code ExtendedOpenOption.DIRECT}, buffer addresses must be multiples of
  * {@link #memoryAlignment()} and lengths and positions multiples of {@link #offsetAlignment()}; anything else is

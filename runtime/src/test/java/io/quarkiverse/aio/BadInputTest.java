@@ -194,9 +194,18 @@ class BadInputTest {
         Files.write(path, new byte[1]);
         path.toFile().setReadable(false, false);
         path.toFile().setWritable(false, false);
-        org.junit.jupiter.api.Assumptions.assumeFalse(Files.isWritable(path),
-                "file permissions do not apply to this user (root)");
-        refused(AccessDeniedException.class, "no-permission.bin", () -> aio.open(path, StandardOpenOption.WRITE));
+        // Root ignores permission bits, not the immutable attribute: open for writing then fails with EPERM.
+        boolean immutable = Files.isWritable(path)
+                && new ProcessBuilder("chattr", "+i", path.toString()).start().waitFor() == 0;
+        org.junit.jupiter.api.Assumptions.assumeTrue(!Files.isWritable(path) || immutable,
+                "neither permission bits nor chattr +i apply here");
+        try {
+            refused(AccessDeniedException.class, "no-permission.bin", () -> aio.open(path, StandardOpenOption.WRITE));
+        } finally {
+            if (immutable) {
+                new ProcessBuilder("chattr", "-i", path.toString()).start().waitFor();
+            }
+        }
     }
 
     /**

@@ -66,8 +66,10 @@ class BufferSafetyTest {
     void sharedArenaKeptOpenReceivesTheData() throws Throwable {
         try (Arena arena = Arena.ofShared()) {
             MemorySegment buffer = arena.allocate(SIZE, 4096);
+            buffer.fill((byte) 0);
             assertEquals(SIZE, await(file.read(buffer, 0)));
-            assertEquals((byte) 0x5A, buffer.get(ValueLayout.JAVA_BYTE, SIZE - 1));
+            MemorySegment expected = Arena.ofAuto().allocate(SIZE).fill((byte) 0x5A);
+            assertEquals(-1, buffer.mismatch(expected), "every byte copied in from library memory");
         }
     }
 
@@ -111,14 +113,29 @@ class BufferSafetyTest {
 
     @Test
     void libraryMemoryDroppedByTheCallerStaysAliveUntilCompletion() throws Throwable {
-        // The only reference to the buffer is the library's: GC pressure must not free it under the kernel.
+        // The only strong reference to each buffer is the library's: a collection must not free it under the kernel.
+        // The completion executor is held, so no stage completes before the collector has run.
+        CountDownLatch release = TestFiles.hold(completions);
+        int size = SIZE / 4;
         CompletionStage<Integer>[] reads = new CompletionStage[64];
+        java.lang.ref.WeakReference<?>[] buffers = new java.lang.ref.WeakReference<?>[reads.length];
         for (int i = 0; i < reads.length; i++) {
-            reads[i] = file.read(file.allocate(SIZE), 0);
+            MemorySegment buffer = file.allocate(size);
+            buffers[i] = new java.lang.ref.WeakReference<>(buffer);
+            reads[i] = file.read(buffer, (i % 4) * (long) size);
         }
         System.gc();
-        for (CompletionStage<Integer> read : reads) {
-            assertEquals(SIZE, await(read));
+        int checkedInFlight = 0;
+        for (int i = 0; i < reads.length; i++) {
+            boolean alive = buffers[i].get() != null; // first: a stage done after this may drop its buffer
+            boolean done = reads[i].toCompletableFuture().isDone();
+            assertTrue(alive || done, "buffer " + i + " was collected while its read was in flight");
+            checkedInFlight += done ? 0 : 1;
         }
+        release.countDown();
+        for (CompletionStage<Integer> read : reads) {
+            assertEquals(size, await(read));
+        }
+        assertEquals(reads.length, checkedInFlight, "no stage could complete while the collector ran");
     }
 }

@@ -53,10 +53,17 @@ class QueueingTest {
                     return stages;
                 }));
             }
+            int maxQueued = 0;
+            while (!submitted.stream().allMatch(Future::isDone)) {
+                maxQueued = Math.max(maxQueued, aio.statistics().queued());
+                Thread.onSpinWait();
+            }
             List<CompletionStage<Integer>> all = new ArrayList<>();
             for (Future<List<CompletionStage<Integer>>> f : submitted) {
                 all.addAll(f.get(TestFiles.TIMEOUT_SECONDS, TimeUnit.SECONDS));
             }
+            maxQueued = Math.max(maxQueued, aio.statistics().queued());
+            assertTrue(maxQueued > 0, "operations waited in the Java queue");
             pool.shutdown();
             assertTrue(aio.statistics().queued() + aio.statistics().inFlight() <= all.size());
             for (CompletionStage<Integer> stage : all) {

@@ -2,6 +2,7 @@ package io.quarkiverse.aio;
 
 import static io.quarkiverse.aio.TestFiles.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -36,10 +37,30 @@ class StressTest {
 
     @Test
     void mixedOperationsKeepEveryByte() throws Exception {
+        run(AioContext.builder().queueDepth(4), "stress");
+    }
+
+    /** The same with every completion handed to an executor, as completion-dispatch=executor does. */
+    @Test
+    void mixedOperationsKeepEveryByteWithCompletionsOnAnExecutor() throws Exception {
+        ExecutorService completions = Executors.newFixedThreadPool(4);
+        try {
+            run(AioContext.builder().queueDepth(4).completionExecutor(completions), "stress, completion executor");
+        } finally {
+            completions.shutdownNow();
+        }
+    }
+
+    private void run(AioContext.Builder builder, String name) throws Exception {
+        reads.set(0);
+        writes.set(0);
+        syncs.set(0);
+        bytesVerified.set(0);
+        mismatches.set(0);
         long seconds = Long.getLong("aio.stress.seconds", 5);
         Path dir = TestFiles.directory(StressTest.class);
         // A small ring, so that the Java queue and batched submission are exercised all the time.
-        try (AioContext aio = AioContext.builder().queueDepth(4).build();
+        try (AioContext aio = builder.build();
                 AioFile direct = aio.open(dir.resolve("direct.bin"), StandardOpenOption.CREATE,
                         StandardOpenOption.READ, StandardOpenOption.WRITE, AioOpenOption.DIRECT);
                 AioFile buffered = aio.open(dir.resolve("buffered.bin"), StandardOpenOption.CREATE,
@@ -64,10 +85,11 @@ class StressTest {
                 pool.shutdownNow();
             }
         }
-        System.out.printf("stress: %d s, %d threads: %d operations (%d reads, %d writes, %d syncs),"
-                + " %d bytes verified, %d mismatches%n", seconds, THREADS, reads.get() + writes.get() + syncs.get(),
+        System.out.printf("%s: %d s, %d threads: %d operations (%d reads, %d writes, %d syncs),"
+                + " %d bytes verified, %d mismatches%n", name, seconds, THREADS, reads.get() + writes.get() + syncs.get(),
                 reads.get(), writes.get(), syncs.get(), bytesVerified.get(), mismatches.get());
         assertEquals(0, mismatches.get(), "bytes that differ from what was written");
+        assertTrue(bytesVerified.get() > 1 << 20, "bytes were verified: " + bytesVerified.get());
     }
 
     private void work(int thread, AioFile direct, AioFile buffered, long deadline) throws Exception {

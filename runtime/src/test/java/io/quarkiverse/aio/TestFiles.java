@@ -37,6 +37,18 @@ public final class TestFiles {
         }
     }
 
+    /**
+     * The kernel AIO contexts of this process: each maps its completion ring as {@code /[aio]}. Unlike the
+     * system-wide fs.aio-nr, it does not move when another process on the machine uses AIO.
+     */
+    public static long aioRings() {
+        try {
+            return Files.readAllLines(Path.of("/proc/self/maps")).stream().filter(l -> l.contains("/[aio]")).count();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Waits for a stage, with the suite's timeout; rethrows its failure cause. */
     public static <T> T await(CompletionStage<T> stage) throws Exception {
         try {

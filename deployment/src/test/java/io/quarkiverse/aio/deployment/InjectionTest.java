@@ -33,6 +33,17 @@ class InjectionTest {
     void injectedContextWritesAndReads() throws Exception {
         assertTrue(aio.isOpen());
         assertEquals(256, aio.queueDepth(), "the documented default");
+        var settings = aio.settings(); // the defaults of docs/, which the benchmarks measure
+        assertNull(settings.completionExecutor(), "completion-dispatch=direct");
+        assertEquals(java.time.Duration.ofMillis(10), settings.pollerStallThreshold());
+        assertEquals(java.time.Duration.ofSeconds(10), settings.shutdownTimeout());
+        assertEquals(io.quarkiverse.aio.CloseableArenaBuffers.COPY, settings.closeableArenaBuffers());
+        assertTrue(settings.userspaceReap());
+        assertEquals(io.quarkiverse.aio.SubmitBatching.AUTO, settings.submitBatching());
+        assertFalse(settings.completionEventFd());
+        assertEquals(io.quarkiverse.aio.AioFallback.NONE, settings.fallback());
+        assertNotNull(settings.pollerExecutor(), "the poller runs on the managed executor");
+        assertNotNull(settings.callerExecutor(), "Vert.x event-loop capture");
         Path dir = Files.createDirectories(Path.of("target", "aio-tests", "InjectionTest").toAbsolutePath());
         try (AioFile file = aio.open(dir.resolve("f.bin"), StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT)) {

@@ -240,6 +240,11 @@ public final class AioEngine implements AioContext {
     }
 
     @Override
+    public AioSettings settings() {
+        return settings;
+    }
+
+    @Override
     public AioStatistics statistics() {
         return statistics;
     }

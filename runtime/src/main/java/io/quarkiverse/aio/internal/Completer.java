@@ -179,7 +179,6 @@ final class Completer {
             op.block = null;
         }
         op.copyTo = null;
-        op.keepAlive = null;
         boolean failed = op.failure != null || op.result < 0 || op.cancelled();
         try {
             CompletionObserver observer = this.observer;

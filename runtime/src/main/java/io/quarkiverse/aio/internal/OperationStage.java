@@ -32,7 +32,10 @@ final class OperationStage<T> extends CompletableFuture<T> implements Runnable {
     final long position;
     /** aio_rw_flags (RWF_*); NOWAIT is dropped when the operation is retried after an EAGAIN. */
     int rwFlags;
-    /** Caller memory the kernel uses directly, kept reachable (an automatic arena cannot free it) until completion. */
+    /**
+     * Caller memory the kernel uses directly, kept reachable (an automatic arena cannot free it) until the stage
+     * completes.
+     */
     Object keepAlive;
     /** Library memory the kernel uses (a copy of the caller's data, or an iovec array), returned at completion. */
     LibraryMemory.Block block;
@@ -137,6 +140,7 @@ final class OperationStage<T> extends CompletableFuture<T> implements Runnable {
     @SuppressWarnings("unchecked")
     public void run() {
         resumeOn = null; // a stage kept by the caller must not keep the caller's context alive
+        keepAlive = null; // the caller's buffers, reachable through the operation until its stage completes
         if (failure != null) {
             completeExceptionally(failure);
         } else if (cancelled() || result == -Errno.ECANCELED) {

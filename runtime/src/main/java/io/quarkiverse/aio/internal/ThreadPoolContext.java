@@ -36,6 +36,7 @@ import io.quarkiverse.aio.AioStatistics;
  */
 public final class ThreadPoolContext implements AioContext {
 
+    private final AioSettings settings;
     private final int queueDepth;
     private final Duration shutdownTimeout;
     private final Executor executor;
@@ -48,6 +49,7 @@ public final class ThreadPoolContext implements AioContext {
 
     /** The blocking calls run on the settings' blocking executor, else on a pool of the context's own. */
     public ThreadPoolContext(AioSettings settings) {
+        this.settings = settings;
         this.queueDepth = settings.queueDepth();
         this.shutdownTimeout = settings.shutdownTimeout();
         this.callerExecutor = settings.callerExecutor();
@@ -168,6 +170,11 @@ public final class ThreadPoolContext implements AioContext {
                 org.jboss.logging.Logger.getLogger(ThreadPoolContext.class).error("The AIO completion observer failed", e);
             }
         }
+    }
+
+    @Override
+    public AioSettings settings() {
+        return settings;
     }
 
     @Override

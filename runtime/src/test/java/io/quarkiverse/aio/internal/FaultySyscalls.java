@@ -25,6 +25,17 @@ final class FaultySyscalls implements AioSyscalls {
     private volatile long delayMillis;
     /** Calls that reached the kernel, and batches of more than one iocb. */
     final AtomicLong submitted = new AtomicLong(), batches = new AtomicLong();
+    /** The threads io_submit was called on; the io_cancel calls and the errno of the last one (0: accepted). */
+    final java.util.Set<String> submitThreads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    final AtomicLong cancels = new AtomicLong();
+    volatile int lastCancelErrno = -1;
+    private volatile int setupErrno;
+
+    /** io_setup fails with {@code errno}: a kernel without AIO (ENOSYS), a seccomp profile (EPERM). */
+    FaultySyscalls failSetup(int errno) {
+        this.setupErrno = errno;
+        return this;
+    }
 
     /** The next {@code count} io_submit calls fail with {@code errno}, each after {@code delayMillis}. */
     FaultySyscalls fail(int count, int errno, long delayMillis) {
@@ -84,11 +95,16 @@ final class FaultySyscalls implements AioSyscalls {
             }
         }
         submitted.incrementAndGet();
+        submitThreads.add(Thread.currentThread().getName());
         return callState == null ? KERNEL.ioSubmitNoErrno(ctx, nr, iocbpp) : KERNEL.ioSubmit(callState, ctx, nr, iocbpp);
     }
 
     @Override
     public long ioSetup(MemorySegment callState, int nrEvents, MemorySegment ctxp) {
+        if (setupErrno != 0) {
+            ERRNO.set(callState, 0L, setupErrno);
+            return -1;
+        }
         return KERNEL.ioSetup(callState, nrEvents, ctxp);
     }
 
@@ -104,6 +120,9 @@ final class FaultySyscalls implements AioSyscalls {
 
     @Override
     public long ioCancel(MemorySegment callState, long ctx, long iocb, long result) {
-        return KERNEL.ioCancel(callState, ctx, iocb, result);
+        long answer = KERNEL.ioCancel(callState, ctx, iocb, result);
+        lastCancelErrno = answer == 0 ? 0 : (int) ERRNO.get(callState, 0L);
+        cancels.incrementAndGet();
+        return answer;
     }
 }

@@ -64,7 +64,7 @@ class PollCancelTest {
                     CountDownLatch go = new CountDownLatch(1);
                     Thread signaller = Thread.ofPlatform().start(() -> {
                         try {
-                            go.await();
+                            go.await(TestFiles.TIMEOUT_SECONDS, TimeUnit.SECONDS);
                         } catch (InterruptedException e) {
                             return;
                         }

@@ -59,7 +59,7 @@ class SyscallFaultsTest {
                 long position = t * 4096L;
                 threads.add(Thread.ofPlatform().start(() -> {
                     try {
-                        go.await();
+                        go.await(TestFiles.TIMEOUT_SECONDS, TimeUnit.SECONDS);
                         stages.add(file.write(file.allocate(4096), position).toCompletableFuture());
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
@@ -168,4 +168,76 @@ class SyscallFaultsTest {
         }
     }
 
+
+    /** The real fallback path, not the forced one: a kernel without AIO (ENOSYS from io_setup). */
+    @Test
+    void aKernelWithoutAioFallsBackOnlyWhenAskedTo() throws Exception {
+        FaultySyscalls noAio = new FaultySyscalls().failSetup(Errno.ENOSYS);
+        io.quarkiverse.aio.AioUnavailableException e = assertThrows(io.quarkiverse.aio.AioUnavailableException.class,
+                () -> context(noAio, AioContext.builder()));
+        assertEquals("ENOSYS", e.errnoName());
+        assertTrue(e.getMessage().contains("CONFIG_AIO"), e.getMessage());
+        try (AioContext aio = context(noAio, AioContext.builder().fallback(io.quarkiverse.aio.AioFallback.THREAD_POOL));
+                AioFile file = file(aio, "fallback.bin")) {
+            assertEquals("thread-pool", aio.statistics().backend());
+            assertEquals(4096, TestFiles.await(file.write(file.allocate(4096), 0)));
+        }
+    }
+
+    /** A read in the kernel is refused by io_cancel itself (EINVAL), not because it had completed already. */
+    @Test
+    void cancelOfAReadIsRefusedByTheKernel() throws Exception {
+        FaultySyscalls syscalls = new FaultySyscalls();
+        try (AioContext aio = context(syscalls, AioContext.builder()); AioFile file = file(aio, "cancel.bin")) {
+            TestFiles.await(file.write(file.allocate(64 << 20), 0));
+            CompletableFuture<Integer> big = file.read(file.allocate(64 << 20), 0).toCompletableFuture();
+            assertFalse(aio.cancel(big));
+            assertEquals(1, syscalls.cancels.get(), "io_cancel was asked: the read was in the kernel");
+            assertEquals(Errno.EINVAL, syscalls.lastCancelErrno, "and refused it");
+            assertEquals(64 << 20, big.get(TestFiles.TIMEOUT_SECONDS, TimeUnit.SECONDS), "the read ran to its end");
+        }
+    }
+
+    /** A poll is cancelled in the kernel: io_cancel accepts it. */
+    @Test
+    void aCancelledPollIsCancelledInTheKernel() throws Exception {
+        FaultySyscalls syscalls = new FaultySyscalls();
+        try (AioContext aio = context(syscalls, AioContext.builder());
+                AioContext notifier = AioContext.builder().completionEventFd(true).build()) {
+            var poll = aio.poll(notifier.completionEventFd().orElseThrow(), 1).toCompletableFuture();
+            Thread.sleep(20);
+            assertTrue(aio.cancel(poll));
+            assertEquals(1, syscalls.cancels.get());
+            assertTrue(syscalls.lastCancelErrno == 0 || syscalls.lastCancelErrno == Errno.EINPROGRESS,
+                    "accepted by io_cancel: " + Errno.name(syscalls.lastCancelErrno));
+            assertInstanceOf(java.util.concurrent.CancellationException.class, TestFiles.failure(poll));
+        }
+    }
+
+    /**
+     * An RWF_NOWAIT read of uncached data: the kernel answers EAGAIN once, and the read is submitted again without
+     * the flag, on the blocking executor (api.adoc), never on the poller or the caller.
+     */
+    @Test
+    void nowaitRetriesRunOnTheBlockingExecutor() throws Exception {
+        FaultySyscalls syscalls = new FaultySyscalls();
+        Path path = dir.resolve("nowait.bin");
+        try (AioContext aio = context(syscalls, AioContext.builder())) {
+            try (AioFile direct = file(aio, "nowait.bin")) {
+                TestFiles.await(direct.write(direct.allocate(1 << 20), 0)); // O_DIRECT: nothing in the page cache
+            }
+            syscalls.submitThreads.clear();
+            String caller = Thread.currentThread().getName();
+            try (AioFile buffered = aio.open(path)) {
+                assertEquals(1 << 20, TestFiles.await(buffered.read(aio.allocate(1 << 20), 0,
+                        io.quarkiverse.aio.RwFlags.NOWAIT)));
+            }
+            assertEquals(1, aio.statistics().nowaitRetries(), "one EAGAIN, one retry");
+            assertTrue(syscalls.submitThreads.contains(caller), "first submitted by the caller");
+            assertTrue(syscalls.submitThreads.stream().anyMatch(t -> t.startsWith("aio-blocking-")),
+                    "retried on the blocking executor: " + syscalls.submitThreads);
+            assertTrue(syscalls.submitThreads.stream().noneMatch(t -> t.startsWith("aio-poller")),
+                    "never on the poller: " + syscalls.submitThreads);
+        }
+    }
 }
