@@ -4,9 +4,12 @@ import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileAttribute;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
@@ -34,6 +37,29 @@ public interface AioContext extends AutoCloseable {
     AioFile open(Path path, OpenOption... options) throws IOException;
 
     /**
+     * Opens a file as {@link #open(Path, OpenOption...)} does, with attributes for a file it creates, as
+     * {@code FileChannel.open} takes them: {@code PosixFilePermissions.asFileAttribute(...)} sets its mode (without
+     * one it is 0666 before the umask).
+     *
+     * @throws UnsupportedOperationException for an attribute other than {@code posix:permissions}
+     */
+    AioFile open(Path path, Set<? extends OpenOption> options, FileAttribute<?>... attributes)
+            throws IOException;
+
+    /**
+     * A stage that completes when fewer than {@link Builder#maxQueued(int)} operations wait in Java for room in the
+     * ring: wait on it, without blocking an event loop, before submitting more when {@link AioQueueFullException}
+     * says the queue is full. Completes at once when there is room.
+     */
+    CompletionStage<Void> queueRoom();
+
+    /**
+     * Closes the context as {@link #close()} does, without waiting, from any thread (an event loop included): the
+     * stage completes when the context is closed and every operation's stage is complete.
+     */
+    CompletionStage<Void> closeAsync();
+
+    /**
      * Allocates zeroed native memory aligned to 4096 bytes, which suits direct I/O on common Linux file systems.
      * Prefer {@link AioFile#allocate(long)}, which uses the file's own alignment.
      */
@@ -47,7 +73,7 @@ public interface AioContext extends AutoCloseable {
      *
      * @return true when the operation will not take place (its stage fails with CancellationException)
      */
-    boolean cancel(java.util.concurrent.CompletionStage<?> stage);
+    boolean cancel(CompletionStage<?> stage);
 
     /**
      * Waits, in the kernel, until a descriptor you own (a pipe, a socket, an eventfd) is ready ({@code IOCB_CMD_POLL},
@@ -56,7 +82,7 @@ public interface AioContext extends AutoCloseable {
      * @param events the poll(2) events to wait for, such as {@code POLLIN = 1}, {@code POLLOUT = 4}
      * @return a stage with the ready events (revents)
      */
-    java.util.concurrent.CompletionStage<Integer> poll(int fd, int events);
+    CompletionStage<Integer> poll(int fd, int events);
 
     /**
      * An eventfd the kernel signals on every completion of this context ({@code IOCB_FLAG_RESFD}), when enabled with
@@ -124,6 +150,7 @@ public interface AioContext extends AutoCloseable {
         public static final int MAX_QUEUE_DEPTH = 65535;
 
         int queueDepth = 256;
+        int maxQueued = 65536;
         Duration shutdownTimeout = Duration.ofSeconds(10);
         Duration pollerStallThreshold = Duration.ofMillis(10);
         Executor pollerExecutor;
@@ -146,6 +173,20 @@ public interface AioContext extends AutoCloseable {
                         "queueDepth must be between 1 and " + MAX_QUEUE_DEPTH + ", was " + queueDepth);
             }
             this.queueDepth = queueDepth;
+            return this;
+        }
+
+        /**
+         * How many operations may wait in Java for room in the ring (0 to 16 Mi); past it an operation fails at once
+         * with {@link AioQueueFullException}. Default 65536: it bounds what a runaway producer can pile up (each
+         * waiting operation holds its stage and its buffer) and leaves ordinary bursts alone. See
+         * {@link AioContext#queueRoom()}.
+         */
+        public Builder maxQueued(int maxQueued) {
+            if (maxQueued < 0 || maxQueued > 1 << 24) {
+                throw new IllegalArgumentException("maxQueued must be between 0 and " + (1 << 24) + ", was " + maxQueued);
+            }
+            this.maxQueued = maxQueued;
             return this;
         }
 

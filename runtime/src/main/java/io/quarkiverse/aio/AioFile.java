@@ -3,6 +3,7 @@ package io.quarkiverse.aio;
 import java.io.Closeable;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.concurrent.CompletionStage;
 
@@ -71,7 +72,27 @@ public interface AioFile extends Closeable {
      */
     CompletionStage<Long> write(MemorySegment[] srcs, long position);
 
-    /** Flushes the file's data and metadata to the device ({@code IOCB_CMD_FSYNC}, Linux 4.18+). */
+    /**
+     * Reads into {@code dst} from its position to its limit, as {@code AsynchronousFileChannel.read} does: when the
+     * stage completes, the buffer's position has moved by the bytes read. A direct buffer is given to the kernel as it
+     * is (kept reachable until the stage completes); a heap buffer is read through library memory. O_DIRECT rules
+     * apply to the buffer's address, its remaining length and the position.
+     *
+     * @return a stage with the number of bytes read: fewer near the end of the file, 0 at or past it
+     */
+    CompletionStage<Integer> read(ByteBuffer dst, long position);
+
+    /**
+     * Writes {@code src} from its position to its limit, as {@code AsynchronousFileChannel.write} does: when the stage
+     * completes, the buffer's position has moved by the bytes written. A heap buffer is copied at once.
+     */
+    CompletionStage<Integer> write(ByteBuffer src, long position);
+
+    /**
+     * Flushes the file's data and metadata to the device ({@code IOCB_CMD_FSYNC}, Linux 4.18+). It covers the writes
+     * that completed before it was submitted; it is not a barrier for writes still in flight (see the guide's
+     * durability section).
+     */
     CompletionStage<Void> fsync();
 
     /**
@@ -85,6 +106,43 @@ public interface AioFile extends Closeable {
      * there cannot fail with ENOSPC, and the file grows to {@code position + length} if it was shorter.
      */
     void preallocate(long position, long length) throws IOException;
+
+    /**
+     * Makes {@code length} bytes from {@code position} read as zeros: {@code fallocate(FALLOC_FL_ZERO_RANGE)} where
+     * the file system can (the blocks stay allocated, as a journal file's should), else writes of zeros, aligned for
+     * direct I/O. The file grows if it was shorter.
+     */
+    CompletionStage<Void> zeroRange(long position, long length);
+
+    /**
+     * Takes an exclusive lock on the whole file, without waiting: an open file description lock
+     * ({@code fcntl(F_OFD_SETLK)}, Linux 3.15+), which conflicts with the locks other processes take with
+     * {@code fcntl}/{@code lockf} or Java's {@code FileChannel.lock}, and with another open of the same file in this
+     * process. Released by closing the returned lock, or the file. (The thread-pool fallback takes a
+     * {@code FileChannel} lock, which is a process-wide POSIX lock: other processes are excluded the same way.)
+     *
+     * @return the lock, or {@code null} when someone else holds it
+     */
+    AioFileLock tryLock() throws IOException;
+
+    /**
+     * The smallest untorn write this file takes with {@link RwFlags#ATOMIC} ({@code statx STATX_WRITE_ATOMIC}, Linux
+     * 6.11+), or 0 when it takes none (the file system or the device cannot, or the file is not open for O_DIRECT).
+     */
+    int atomicWriteUnitMin();
+
+    /** The largest untorn write this file takes with {@link RwFlags#ATOMIC}, or 0 (see {@link #atomicWriteUnitMin()}). */
+    int atomicWriteUnitMax();
+
+    /** Live figures of this file: operations, bytes, failures. */
+    AioFileStatistics statistics();
+
+    /**
+     * Closes the file without waiting, from any thread (an event loop included): the stage completes once the
+     * descriptor is really closed, which happens after the file's last operation has finished (that operation's own
+     * stage may complete a moment later, on the thread that completes it).
+     */
+    CompletionStage<Void> closeAsync();
 
     /** The file's current size in bytes. */
     long size() throws IOException;

@@ -8,6 +8,7 @@ import java.util.function.Supplier;
 public final class AioSettings {
 
     private final int queueDepth;
+    private final int maxQueued;
     private final Duration shutdownTimeout;
     private final Duration pollerStallThreshold;
     private final Executor pollerExecutor;
@@ -22,6 +23,7 @@ public final class AioSettings {
 
     AioSettings(AioContext.Builder builder) {
         this.queueDepth = builder.queueDepth;
+        this.maxQueued = builder.maxQueued;
         this.shutdownTimeout = builder.shutdownTimeout;
         this.pollerStallThreshold = builder.pollerStallThreshold;
         this.pollerExecutor = builder.pollerExecutor;
@@ -38,6 +40,11 @@ public final class AioSettings {
     /** See {@link AioContext.Builder#queueDepth(int)}. */
     public int queueDepth() {
         return queueDepth;
+    }
+
+    /** See {@link AioContext.Builder#maxQueued(int)}. */
+    public int maxQueued() {
+        return maxQueued;
     }
 
     /** See {@link AioContext.Builder#shutdownTimeout(Duration)}. */

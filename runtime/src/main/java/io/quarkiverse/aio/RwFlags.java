@@ -27,6 +27,19 @@ public final class RwFlags {
     public static final RwFlags NOWAIT = new RwFlags(8);
     /** {@code RWF_APPEND} (Linux 4.16+): this write goes to the end of the file; its position is ignored. */
     public static final RwFlags APPEND = new RwFlags(16);
+    /**
+     * {@code RWF_ATOMIC} (Linux 6.11+): this O_DIRECT write is untorn: after a crash the range holds all of it or
+     * none of it. Its length must be a power of two within {@link AioFile#atomicWriteUnitMin()} and
+     * {@link AioFile#atomicWriteUnitMax()}, and its position a multiple of its length; anything else, or a file that
+     * takes no atomic writes, is refused before it reaches the kernel.
+     */
+    public static final RwFlags ATOMIC = new RwFlags(0x40);
+    /**
+     * {@code RWF_DONTCACHE} (Linux 6.14+): a buffered read or write that does not keep its pages in the page cache
+     * once done (written back at once, for a write). Where the kernel or the file system cannot, the stage fails with
+     * an {@link AioException} ({@code EOPNOTSUPP}) saying so.
+     */
+    public static final RwFlags DONTCACHE = new RwFlags(0x80);
 
     private final int bits;
 

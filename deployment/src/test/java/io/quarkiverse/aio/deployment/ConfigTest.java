@@ -27,6 +27,7 @@ class ConfigTest {
     static final QuarkusUnitTest app = new QuarkusUnitTest()
             .withApplicationRoot(jar -> jar.addClass(CompletionThreads.class))
             .overrideConfigKey("quarkus.aio.queue-depth", "7")
+            .overrideConfigKey("quarkus.aio.max-queued", "1234")
             .overrideConfigKey("quarkus.aio.completion-dispatch", "executor")
             .overrideConfigKey("quarkus.aio.poller-stall-threshold", "250ms")
             .overrideConfigKey("quarkus.aio.shutdown-timeout", "3s")
@@ -43,6 +44,7 @@ class ConfigTest {
     void everyKeyReachesTheContext() {
         AioSettings settings = aio.settings();
         assertEquals(7, aio.queueDepth());
+        assertEquals(1234, settings.maxQueued());
         assertNotNull(settings.completionExecutor(), "completion-dispatch=executor");
         assertEquals(Duration.ofMillis(250), settings.pollerStallThreshold());
         assertEquals(Duration.ofSeconds(3), settings.shutdownTimeout());

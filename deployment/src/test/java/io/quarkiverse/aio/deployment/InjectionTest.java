@@ -33,6 +33,7 @@ class InjectionTest {
     void injectedContextWritesAndReads() throws Exception {
         assertTrue(aio.isOpen());
         assertEquals(256, aio.queueDepth(), "the documented default");
+        assertEquals(65536, aio.settings().maxQueued(), "the documented default");
         var settings = aio.settings(); // the defaults of docs/, which the benchmarks measure
         assertNull(settings.completionExecutor(), "completion-dispatch=direct");
         assertEquals(java.time.Duration.ofMillis(10), settings.pollerStallThreshold());

@@ -9,6 +9,7 @@ import java.lang.foreign.MemorySegment;
 import java.nio.file.FileSystems;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileAttribute;
 import java.util.List;
 import java.util.Objects;
 import java.util.OptionalInt;
@@ -34,6 +35,7 @@ import io.quarkiverse.aio.CloseableArenaBuffers;
 import io.quarkiverse.aio.internal.linux.AioSyscalls;
 import io.quarkiverse.aio.internal.linux.Arch;
 import io.quarkiverse.aio.internal.linux.Errno;
+import io.quarkiverse.aio.internal.linux.KernelAbi;
 import io.quarkiverse.aio.internal.linux.LibC;
 
 /**
@@ -55,7 +57,7 @@ public final class AioEngine implements AioContext {
     final KernelContext kernel;
     final SlotTable slots;
     final CompletionSource source;
-    final PendingQueue pending = new PendingQueue();
+    final PendingQueue pending;
     final LibraryMemory memory;
     final EngineStatistics statistics = new EngineStatistics(this);
     final Lifecycle lifecycle;
@@ -87,6 +89,7 @@ public final class AioEngine implements AioContext {
         this.trustCloseableArenas = settings.closeableArenaBuffers() == CloseableArenaBuffers.TRUST;
         this.callerExecutor = settings.callerExecutor();
         this.slots = new SlotTable(depth);
+        this.pending = new PendingQueue(settings.maxQueued());
         this.memory = new LibraryMemory(depth);
         this.lifecycle = new Lifecycle(this, settings.shutdownTimeout());
         if (settings.blockingExecutor() != null) {
@@ -202,8 +205,7 @@ public final class AioEngine implements AioContext {
 
     // ---------------------------------------------------------------------------------------------- public API
 
-    @Override
-    public AioFile open(Path path, OpenOption... options) throws IOException {
+    private AioFile open(Path path, int mode, OpenOption... options) throws IOException {
         Objects.requireNonNull(path, "path");
         if (path.getFileSystem() != FileSystems.getDefault()) {
             throw new IllegalArgumentException(path + " is not on the default file system");
@@ -215,13 +217,35 @@ public final class AioEngine implements AioContext {
         if (!lifecycle.isOpen()) {
             throw new AioClosedException("the AIO context is closed; cannot open " + path);
         }
-        EngineFile file = FileOpener.open(this, path, flags);
+        EngineFile file = FileOpener.open(this, path, flags, mode);
         openFiles.add(file);
         if (!lifecycle.isOpen()) {
             file.close(); // raced with close(): the teardown may not have seen this file
             throw new AioClosedException("the AIO context is closed; cannot open " + path);
         }
         return file;
+    }
+
+    @Override
+    public AioFile open(Path path, Set<? extends OpenOption> options, FileAttribute<?>... attributes)
+            throws IOException {
+        return open(path, FileModes.of(attributes), options.toArray(OpenOption[]::new));
+    }
+
+    @Override
+    public AioFile open(Path path, OpenOption... options) throws IOException {
+        return open(path, KernelAbi.DEFAULT_CREATE_MODE, options);
+    }
+
+    @Override
+    public CompletionStage<Void> queueRoom() {
+        return pending.room();
+    }
+
+    @Override
+    public CompletionStage<Void> closeAsync() {
+        Thread.ofPlatform().name("aio-close").daemon(true).start(lifecycle::close);
+        return lifecycle.closed();
     }
 
     @Override

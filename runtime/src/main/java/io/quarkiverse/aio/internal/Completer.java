@@ -9,6 +9,7 @@ import io.quarkiverse.aio.AioClosedException;
 import io.quarkiverse.aio.AioContext.CompletionObserver;
 import io.quarkiverse.aio.RwFlags;
 import io.quarkiverse.aio.internal.linux.Errno;
+import io.quarkiverse.aio.internal.linux.KernelAbi;
 
 /**
  * Finishes operations: takes completions from the source and, for each, frees its slot, returns its library memory,
@@ -194,6 +195,9 @@ final class Completer {
         if (failed) {
             engine.statistics.failed.increment();
         }
+        short opcode = op.opcode;
+        op.file.counters.finished(opcode == KernelAbi.IOCB_CMD_PREAD || opcode == KernelAbi.IOCB_CMD_PREADV,
+                opcode == KernelAbi.IOCB_CMD_PWRITE || opcode == KernelAbi.IOCB_CMD_PWRITEV, op.result, failed);
         op.file.release();
         if (op.signalsWaiter) {
             op.waiter.inFlight.decrementAndGet();

@@ -5,12 +5,17 @@ import static io.quarkiverse.aio.internal.linux.KernelAbi.*;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
+import io.quarkiverse.aio.AioAlignmentException;
 import io.quarkiverse.aio.AioClosedException;
 import io.quarkiverse.aio.AioException;
 import io.quarkiverse.aio.AioFile;
+import io.quarkiverse.aio.AioFileLock;
+import io.quarkiverse.aio.AioFileStatistics;
 import io.quarkiverse.aio.RwFlags;
 import io.quarkiverse.aio.internal.linux.Errno;
 import io.quarkiverse.aio.internal.linux.LibC;
@@ -32,14 +37,23 @@ final class EngineFile implements AioFile {
     private final UsageGate gate = new UsageGate();
     /** False for a descriptor the caller owns (poll): it is never closed here. */
     private final boolean ownsDescriptor;
+    private final AtomicUnits atomicUnits;
+    final FileCounters counters = new FileCounters(gate::users);
+    /** Completed once the descriptor is really closed. */
+    private final CompletableFuture<Void> closed = new CompletableFuture<>();
 
-    EngineFile(AioEngine engine, int fd, OpenFlags flags, FileLimits limits) {
+    /** The untorn write sizes statx reports (STATX_WRITE_ATOMIC, Linux 6.11+); zeros when there are none. */
+    record AtomicUnits(int min, int max) {
+    }
+
+    EngineFile(AioEngine engine, int fd, OpenFlags flags, FileLimits limits, AtomicUnits atomicUnits) {
         this.engine = engine;
         this.limits = limits;
         this.fd = fd;
         this.readable = flags.readable();
         this.writable = flags.writable();
         this.ownsDescriptor = true;
+        this.atomicUnits = atomicUnits;
     }
 
     private EngineFile(AioEngine engine, int fd) {
@@ -49,6 +63,7 @@ final class EngineFile implements AioFile {
         this.readable = true;
         this.writable = false;
         this.ownsDescriptor = false;
+        this.atomicUnits = new AtomicUnits(0, 0);
     }
 
     /** A caller's descriptor, for one poll: never closed by the library. */
@@ -99,19 +114,29 @@ final class EngineFile implements AioFile {
     public CompletionStage<Integer> read(MemorySegment dst, long position, RwFlags flags) {
         checkTransfer(dst, position);
         checkReadable(dst);
-        OperationStage<Integer> op = engine.mayUseDirectly(dst)
+        return engine.submit(readInto(dst, position, flags));
+    }
+
+    private OperationStage<Integer> readInto(MemorySegment dst, long position, RwFlags flags) {
+        checkFlags(flags, dst.byteSize(), position);
+        OperationStage<Integer> op = dst.isNative() && engine.mayUseDirectly(dst)
                 ? new OperationStage<>(this, IOCB_CMD_PREAD, dst, position, OperationStage.INT_RESULT)
                 : readThroughLibraryMemory(dst.byteSize(), position, OperationStage.INT_RESULT, new MemorySegment[] { dst });
         op.rwFlags = flags.bits();
-        return engine.submit(op);
+        return op;
     }
 
     @Override
     public CompletionStage<Integer> write(MemorySegment src, long position, RwFlags flags) {
         checkTransfer(src, position);
         checkWritable();
+        return engine.submit(writeFrom(src, position, flags));
+    }
+
+    private OperationStage<Integer> writeFrom(MemorySegment src, long position, RwFlags flags) {
+        checkFlags(flags, src.byteSize(), position);
         OperationStage<Integer> op;
-        if (engine.mayUseDirectly(src)) {
+        if (src.isNative() && engine.mayUseDirectly(src)) {
             op = new OperationStage<>(this, IOCB_CMD_PWRITE, src, position, OperationStage.INT_RESULT);
         } else {
             // Copied now, on the caller's thread: later the arena may be closed (or, if confined, out of reach).
@@ -120,7 +145,63 @@ final class EngineFile implements AioFile {
             MemorySegment.copy(src, 0, op.block.segment, 0, src.byteSize());
         }
         op.rwFlags = flags.bits();
+        return op;
+    }
+
+    @Override
+    public CompletionStage<Integer> read(ByteBuffer dst, long position) {
+        if (dst.isReadOnly()) {
+            throw new IllegalArgumentException("read into a read-only buffer: the kernel must write into it");
+        }
+        MemorySegment segment = bufferSegment(dst, position);
+        checkReadable(segment);
+        OperationStage<Integer> op = readInto(segment, position, RwFlags.NONE);
+        op.advance = dst;
         return engine.submit(op);
+    }
+
+    @Override
+    public CompletionStage<Integer> write(ByteBuffer src, long position) {
+        checkWritable();
+        OperationStage<Integer> op = writeFrom(bufferSegment(src, position), position, RwFlags.NONE);
+        op.advance = src;
+        return engine.submit(op);
+    }
+
+    /**
+     * The part of a buffer from its position to its limit, checked as a transfer: a direct buffer's memory (used as
+     * it is, unless it belongs to a closeable arena), or a heap buffer's array (always through library memory).
+     */
+    private MemorySegment bufferSegment(ByteBuffer buffer, long position) {
+        MemorySegment segment = MemorySegment.ofBuffer(buffer);
+        if (buffer.isDirect()) {
+            checkTransfer(segment, position);
+        } else {
+            TransferChecks.range(segment.byteSize(), position, limits);
+        }
+        if (!readable && !writable) {
+            throw new IllegalStateException(path() + " is open for neither reading nor writing");
+        }
+        return segment;
+    }
+
+    /** Per-operation flags the library checks itself: RWF_ATOMIC's sizes, which the kernel would refuse vaguely. */
+    private void checkFlags(RwFlags flags, long length, long position) {
+        if (!flags.contains(RwFlags.ATOMIC)) {
+            return;
+        }
+        if (atomicUnits.max() == 0) {
+            throw new UnsupportedOperationException(path() + " takes no untorn writes (RWF_ATOMIC): they need Linux"
+                    + " 6.11+, O_DIRECT, and a file system and device that support them (statx reports no"
+                    + " STATX_WRITE_ATOMIC units for this file; ext4 needs device support, xfs can do it in software"
+                    + " with reflink)");
+        }
+        if (length < atomicUnits.min() || length > atomicUnits.max() || Long.bitCount(length) != 1
+                || position % length != 0) {
+            throw new IllegalArgumentException("an untorn write (RWF_ATOMIC) of " + length + " bytes at position "
+                    + position + ": its length must be a power of two from " + atomicUnits.min() + " to "
+                    + atomicUnits.max() + " bytes on " + path() + ", and its position a multiple of its length");
+        }
     }
 
     @Override
@@ -167,7 +248,9 @@ final class EngineFile implements AioFile {
     private <T> OperationStage<T> readThroughLibraryMemory(long length, long position, byte resultType,
             MemorySegment[] targets) {
         for (MemorySegment target : targets) {
-            TransferChecks.notConfined(target);
+            if (target.isNative()) {
+                TransferChecks.notConfined(target);
+            }
         }
         OperationStage<T> op = new OperationStage<>(this, IOCB_CMD_PREAD, position, resultType);
         lend(op, length);
@@ -279,6 +362,92 @@ final class EngineFile implements AioFile {
         }
     }
 
+    @Override
+    public CompletionStage<Void> zeroRange(long position, long length) {
+        if (position < 0 || length <= 0 || position > Long.MAX_VALUE - length) {
+            throw new IllegalArgumentException("zeroRange needs a position >= 0 and a length > 0, got " + position
+                    + " and " + length);
+        }
+        checkWritable();
+        if (isDirect() && (position % offsetAlignment() != 0 || length % offsetAlignment() != 0)) {
+            throw new AioAlignmentException("zeroRange on " + path() + " (O_DIRECT) needs a"
+                    + " position and a length that are multiples of " + offsetAlignment() + " bytes",
+                    offsetAlignment());
+        }
+        int errno;
+        try {
+            enterForCall();
+        } catch (AioClosedException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment callState = LibC.allocateCallState(arena);
+            errno = LibC.fallocate(callState, fd, FALLOC_FL_ZERO_RANGE, position, length) < 0 ? LibC.errno(callState)
+                    : 0;
+        } finally {
+            release();
+        }
+        if (errno == 0) {
+            return CompletableFuture.completedFuture(null);
+        }
+        if (errno != Errno.EOPNOTSUPP && errno != Errno.EINVAL) {
+            return CompletableFuture.failedFuture(Failures.fileCall("fallocate", path(), errno));
+        }
+        return ZeroWrites.write(this, position, length); // the file system cannot: write the zeros
+    }
+
+    @Override
+    public AioFileLock tryLock() throws AioException {
+        enterForCall();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment callState = LibC.allocateCallState(arena);
+            if (LibC.wholeFileLock(callState, fd, F_WRLCK) == 0) {
+                return new FileLockHandle(this);
+            }
+            int errno = LibC.errno(callState);
+            if (errno == Errno.EAGAIN || errno == Errno.EACCES) {
+                return null; // held by another open file description, or by another process's fcntl or FileChannel lock
+            }
+            throw Failures.fileCall("fcntl(F_OFD_SETLK)", path(), errno);
+        } finally {
+            release();
+        }
+    }
+
+    /** Releases the lock, unless the file (and so the lock) is gone already. */
+    void unlock() {
+        if (!gate.enter()) {
+            return; // closed: closing the descriptor released the lock
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            LibC.wholeFileLock(LibC.allocateCallState(arena), fd, F_UNLCK);
+        } finally {
+            release();
+        }
+    }
+
+    @Override
+    public int atomicWriteUnitMin() {
+        return atomicUnits.min();
+    }
+
+    @Override
+    public int atomicWriteUnitMax() {
+        return atomicUnits.max();
+    }
+
+    @Override
+    public AioFileStatistics statistics() {
+        return counters.snapshot();
+    }
+
+    @Override
+    public CompletionStage<Void> closeAsync() {
+        close();
+        return ownsDescriptor ? closed.minimalCompletionStage()
+                : CompletableFuture.completedStage(null);
+    }
+
     private void enterForCall() throws AioClosedException {
         if (!gate.enter()) {
             throw new AioClosedException(path() + " is closed");
@@ -320,6 +489,7 @@ final class EngineFile implements AioFile {
                 // retrying could close a descriptor that another thread has been given since.
                 LibC.close(LibC.allocateCallState(arena), fd);
             }
+            closed.complete(null);
         });
     }
 

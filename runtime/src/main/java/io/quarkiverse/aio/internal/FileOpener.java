@@ -26,11 +26,12 @@ final class FileOpener {
     private FileOpener() {
     }
 
-    static EngineFile open(AioEngine engine, Path path, OpenFlags flags) throws IOException {
+    /** @param mode the permission bits of a file it creates, before the umask */
+    static EngineFile open(AioEngine engine, Path path, OpenFlags flags, int mode) throws IOException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment callState = LibC.allocateCallState(arena);
             refuseSpecialFiles(path, flags, arena, callState);
-            int fd = LibC.open(callState, arena.allocateFrom(path.toString()), flags.flags(), DEFAULT_CREATE_MODE);
+            int fd = LibC.open(callState, arena.allocateFrom(path.toString()), flags.flags(), mode);
             if (fd < 0) {
                 throw Failures.open(path, LibC.errno(callState), flags.direct());
             }
@@ -92,7 +93,7 @@ final class FileOpener {
     private static EngineFile describe(AioEngine engine, Path path, int fd, OpenFlags flags, Arena arena,
             MemorySegment callState) throws IOException {
         Statx statx = new Statx(arena);
-        if (statx.ofDescriptor(callState, fd, STATX_TYPE | STATX_MODE | STATX_DIOALIGN) < 0) {
+        if (statx.ofDescriptor(callState, fd, STATX_TYPE | STATX_MODE | STATX_DIOALIGN | STATX_WRITE_ATOMIC) < 0) {
             throw Failures.fileCall("statx", path, LibC.errno(callState));
         }
         int type = statx.type();
@@ -116,7 +117,11 @@ final class FileOpener {
                         "statx");
             }
         }
+        // Untorn writes are direct-I/O writes; the kernel reports no units where the file system or device cannot.
+        boolean atomic = flags.direct() && (statx.mask() & STATX_WRITE_ATOMIC) != 0;
+        EngineFile.AtomicUnits units = new EngineFile.AtomicUnits(atomic ? statx.intField(STX_ATOMIC_WRITE_UNIT_MIN) : 0,
+                atomic ? statx.intField(STX_ATOMIC_WRITE_UNIT_MAX) : 0);
         return new EngineFile(engine, fd, flags, new FileLimits(path, flags.direct(), memoryAlignment, offsetAlignment,
-                FileLimits.maxTransfer(LibC.pageSize())));
+                FileLimits.maxTransfer(LibC.pageSize())), units);
     }
 }

@@ -3,6 +3,8 @@ package io.quarkiverse.aio.internal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -37,6 +39,12 @@ final class Lifecycle {
     private long deadline;
     private boolean cancelledAtDeadline;
     private volatile Thread teardownThread;
+    /** Completed at the end of the teardown. */
+    private final CompletableFuture<Void> closed = new CompletableFuture<>();
+
+    CompletionStage<Void> closed() {
+        return closed.minimalCompletionStage();
+    }
 
     Lifecycle(AioEngine engine, Duration shutdownTimeout) {
         this.engine = engine;
@@ -183,5 +191,6 @@ final class Lifecycle {
         engine.freeNativeMemory();
         state = CLOSED;
         terminated.countDown();
+        closed.complete(null);
     }
 }

@@ -1,6 +1,7 @@
 package io.quarkiverse.aio.internal;
 
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -39,6 +40,8 @@ final class OperationStage<T> extends CompletableFuture<T> implements Runnable {
     Object keepAlive;
     /** Library memory the kernel uses (a copy of the caller's data, or an iovec array), returned at completion. */
     LibraryMemory.Block block;
+    /** A ByteBuffer whose position moves by the bytes transferred when the stage completes, or null. */
+    ByteBuffer advance;
     /** For a read through library memory: the caller's buffers, filled in order from {@link #block} at completion. */
     MemorySegment[] copyTo;
     /** Where the stage completes when the caller asked for its own context (a Vert.x event loop), else null. */
@@ -141,6 +144,12 @@ final class OperationStage<T> extends CompletableFuture<T> implements Runnable {
     public void run() {
         resumeOn = null; // a stage kept by the caller must not keep the caller's context alive
         keepAlive = null; // the caller's buffers, reachable through the operation until its stage completes
+        if (advance != null) {
+            if (failure == null && result > 0 && !cancelled()) {
+                advance.position(advance.position() + (int) result);
+            }
+            advance = null;
+        }
         if (failure != null) {
             completeExceptionally(failure);
         } else if (cancelled() || result == -Errno.ECANCELED) {

@@ -3,6 +3,7 @@ package io.quarkiverse.aio.internal;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.Executor;
 
+import io.quarkiverse.aio.AioQueueFullException;
 import io.quarkiverse.aio.RwFlags;
 import io.quarkiverse.aio.internal.linux.Errno;
 import io.quarkiverse.aio.internal.linux.LibC;
@@ -52,6 +53,13 @@ final class Submitter {
                 start(slot, op);
                 return;
             }
+        }
+        if (!pending.hasRoom()) {
+            op.failure = new AioQueueFullException(op.describe() + " was refused: "
+                    + pending.size() + " operations already wait for room in the ring (quarkus.aio.max-queued = "
+                    + pending.limit() + "); wait with AioContext.queueRoom(), or raise the limit");
+            engine.completer.finishWithoutKernel(op);
+            return;
         }
         pending.addLast(op);
         if (failIfClosedMeanwhile(op)) {

@@ -5,10 +5,12 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileSystems;
+import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -25,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.quarkiverse.aio.AioClosedException;
 import io.quarkiverse.aio.AioContext;
+import io.quarkiverse.aio.AioException;
 import io.quarkiverse.aio.AioFile;
 import io.quarkiverse.aio.AioOpenOption;
 import io.quarkiverse.aio.AioSettings;
@@ -66,6 +69,27 @@ public final class ThreadPoolContext implements AioContext {
 
     @Override
     public AioFile open(Path path, OpenOption... options) throws IOException {
+        return open(path, Set.of(options));
+    }
+
+    @Override
+    public CompletionStage<Void> queueRoom() {
+        return CompletableFuture.completedStage(null); // no queue: the pool's own queue is unbounded
+    }
+
+    @Override
+    public CompletionStage<Void> closeAsync() {
+        CompletableFuture<Void> closed = new CompletableFuture<>();
+        Thread.ofPlatform().name("aio-close").daemon(true).start(() -> {
+            close();
+            closed.complete(null);
+        });
+        return closed.minimalCompletionStage();
+    }
+
+    @Override
+    public AioFile open(Path path, Set<? extends OpenOption> options, FileAttribute<?>... attributes)
+            throws IOException {
         Objects.requireNonNull(path, "path");
         if (path.getFileSystem() != FileSystems.getDefault()) {
             throw new IllegalArgumentException(path + " is not on the default file system");
@@ -89,13 +113,13 @@ public final class ThreadPoolContext implements AioContext {
                 throw new UnsupportedOperationException("Open option " + option + " is not supported by AioContext.open");
             }
         }
-        if (java.nio.file.Files.isDirectory(path)) {
-            throw new io.quarkiverse.aio.AioException(path + " is a directory", 21, "open");
+        if (Files.isDirectory(path)) {
+            throw new AioException(path + " is a directory", 21, "open");
         }
-        FileChannel channel = FileChannel.open(path, channelOptions);
+        FileChannel channel = FileChannel.open(path, channelOptions, attributes);
         ThreadPoolFile file;
         try {
-            int alignment = direct ? (int) Math.max(512, java.nio.file.Files.getFileStore(path).getBlockSize()) : 1;
+            int alignment = direct ? (int) Math.max(512, Files.getFileStore(path).getBlockSize()) : 1;
             // 4 KiB pages: the fallback may run where the page size cannot be asked (no Linux, no libc bindings).
             file = new ThreadPoolFile(this, channel, new FileLimits(path, direct, alignment, alignment,
                     FileLimits.maxTransfer(4096)),
@@ -114,7 +138,14 @@ public final class ThreadPoolContext implements AioContext {
     }
 
     /** Runs {@code work} on the pool; the stage fails as closed once the context is closed. */
-    <T> CompletionStage<T> run(ThreadPoolFile file, String what, IoCall<T> work) {
+    /** What an operation is, for the file's figures. */
+    enum Kind {
+        READ,
+        WRITE,
+        SYNC
+    }
+
+    <T> CompletionStage<T> run(ThreadPoolFile file, Kind kind, String what, IoCall<T> work) {
         CompletableFuture<T> stage = new CompletableFuture<>();
         if (!file.gate.enter()) {
             stage.completeExceptionally(new AioClosedException(what + " was refused: " + file.path() + " is closed"));
@@ -144,6 +175,8 @@ public final class ThreadPoolContext implements AioContext {
                     gate.exit();
                     inFlight.decrementAndGet();
                     completed(submittedNanos, started, failure != null);
+                    file.counters.finished(kind == Kind.READ, kind == Kind.WRITE,
+                            result instanceof Number n ? n.longValue() : 0, failure != null);
                 }
                 complete(stage, result, failure, resumeOn);
             });

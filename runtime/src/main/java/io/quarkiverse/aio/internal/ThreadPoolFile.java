@@ -5,12 +5,18 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 import io.quarkiverse.aio.AioClosedException;
 import io.quarkiverse.aio.AioFile;
+import io.quarkiverse.aio.AioFileLock;
+import io.quarkiverse.aio.AioFileStatistics;
 import io.quarkiverse.aio.RwFlags;
+import io.quarkiverse.aio.internal.ThreadPoolContext.Kind;
 
 /**
  * A file of the thread-pool fallback: each operation is one blocking positional read or write on a pool thread, like
@@ -25,6 +31,9 @@ final class ThreadPoolFile implements AioFile {
     private final boolean readable;
     private final boolean writable;
     final UsageGate gate = new UsageGate();
+    /** The fallback counts operations only when they finish (see ThreadPoolContext). */
+    final FileCounters counters = new FileCounters(gate::users);
+    private final CompletableFuture<Void> closed = new CompletableFuture<>();
 
     ThreadPoolFile(ThreadPoolContext context, FileChannel channel, FileLimits limits, boolean readable,
             boolean writable) {
@@ -61,7 +70,7 @@ final class ThreadPoolFile implements AioFile {
     public CompletionStage<Integer> read(MemorySegment dst, long position, RwFlags flags) {
         check(dst, position, true);
         MemorySegment target = usable(dst, true);
-        return context.run(this, "read of " + dst.byteSize() + " bytes at " + position + " of " + path, () -> {
+        return context.run(this, Kind.READ, "read of " + dst.byteSize() + " bytes at " + position + " of " + path, () -> {
             int n = Math.max(0, channel.read(target.asByteBuffer(), position));
             if (target != dst) {
                 copyOut(target, dst, n);
@@ -75,7 +84,7 @@ final class ThreadPoolFile implements AioFile {
     public CompletionStage<Integer> write(MemorySegment src, long position, RwFlags flags) {
         check(src, position, false);
         MemorySegment source = usable(src, false);
-        return context.run(this, "write of " + src.byteSize() + " bytes at " + position + " of " + path, () -> {
+        return context.run(this, Kind.WRITE, "write of " + src.byteSize() + " bytes at " + position + " of " + path, () -> {
             int n;
             if (flags.contains(RwFlags.APPEND)) {
                 synchronized (this) {
@@ -91,6 +100,87 @@ final class ThreadPoolFile implements AioFile {
             }
             return n;
         });
+    }
+
+    /** A heap or direct buffer: the channel reads into it as it is, and moves its position itself. */
+    @Override
+    public CompletionStage<Integer> read(ByteBuffer dst, long position) {
+        if (dst.isReadOnly()) {
+            throw new IllegalArgumentException("read into a read-only buffer: the kernel must write into it");
+        }
+        TransferChecks.range(dst.remaining(), position, limits);
+        TransferChecks.readable(MemorySegment.ofBuffer(dst), readable, path);
+        return context.run(this, Kind.READ, "read of " + dst.remaining() + " bytes at " + position + " of " + path,
+                () -> Math.max(0, channel.read(dst, position)));
+    }
+
+    @Override
+    public CompletionStage<Integer> write(ByteBuffer src, long position) {
+        TransferChecks.range(src.remaining(), position, limits);
+        TransferChecks.writable(writable, path);
+        return context.run(this, Kind.WRITE, "write of " + src.remaining() + " bytes at " + position + " of " + path,
+                () -> channel.write(src, position));
+    }
+
+    @Override
+    public CompletionStage<Void> zeroRange(long position, long length) {
+        if (position < 0 || length <= 0 || position > Long.MAX_VALUE - length) {
+            throw new IllegalArgumentException("zeroRange needs a position >= 0 and a length > 0");
+        }
+        TransferChecks.writable(writable, path);
+        return ZeroWrites.write(this, position, length);
+    }
+
+    /** FileChannel's lock: held against other processes; another open in this JVM sees it as held too. */
+    @Override
+    public AioFileLock tryLock() throws IOException {
+        enterForCall();
+        try {
+            FileLock lock = channel.tryLock();
+            if (lock == null) {
+                return null;
+            }
+            return new AioFileLock() {
+                @Override
+                public boolean isValid() {
+                    return lock.isValid();
+                }
+
+                @Override
+                public void close() {
+                    try {
+                        lock.release();
+                    } catch (IOException e) {
+                        // released with the channel anyway
+                    }
+                }
+            };
+        } catch (OverlappingFileLockException heldInThisJvm) {
+            return null;
+        } finally {
+            release();
+        }
+    }
+
+    @Override
+    public int atomicWriteUnitMin() {
+        return 0;
+    }
+
+    @Override
+    public int atomicWriteUnitMax() {
+        return 0;
+    }
+
+    @Override
+    public AioFileStatistics statistics() {
+        return counters.snapshot();
+    }
+
+    @Override
+    public CompletionStage<Void> closeAsync() {
+        close();
+        return closed.minimalCompletionStage();
     }
 
     /** Copies a read that went through library memory into the caller's buffer; a closed arena fails it as closed. */
@@ -111,7 +201,7 @@ final class ThreadPoolFile implements AioFile {
             check(dsts[i], position, true);
             targets[i] = usable(dsts[i], true);
         }
-        return context.run(this, "vectored read at " + position + " of " + path, () -> {
+        return context.run(this, Kind.READ, "vectored read at " + position + " of " + path, () -> {
             long total = 0;
             for (int i = 0; i < targets.length; i++) {
                 ByteBuffer buffer = targets[i].asByteBuffer();
@@ -141,7 +231,7 @@ final class ThreadPoolFile implements AioFile {
             check(srcs[i], position, false);
             sources[i] = usable(srcs[i], false);
         }
-        return context.run(this, "vectored write at " + position + " of " + path, () -> {
+        return context.run(this, Kind.WRITE, "vectored write at " + position + " of " + path, () -> {
             long total = 0;
             for (MemorySegment source : sources) {
                 ByteBuffer buffer = source.asByteBuffer();
@@ -156,7 +246,7 @@ final class ThreadPoolFile implements AioFile {
 
     @Override
     public CompletionStage<Void> fsync() {
-        return context.run(this, "fsync of " + path, () -> {
+        return context.run(this, Kind.SYNC, "fsync of " + path, () -> {
             channel.force(true);
             return null;
         });
@@ -164,7 +254,7 @@ final class ThreadPoolFile implements AioFile {
 
     @Override
     public CompletionStage<Void> fdatasync() {
-        return context.run(this, "fdatasync of " + path, () -> {
+        return context.run(this, Kind.SYNC, "fdatasync of " + path, () -> {
             channel.force(false);
             return null;
         });
@@ -299,5 +389,6 @@ final class ThreadPoolFile implements AioFile {
         } catch (IOException e) {
             // the descriptor is released all the same
         }
+        closed.complete(null);
     }
 }

@@ -28,7 +28,20 @@ final class TransferChecks {
         if (!segment.scope().isAlive()) {
             throw new IllegalStateException("the segment's arena is already closed");
         }
-        long length = segment.byteSize();
+        range(segment.byteSize(), position, file);
+        if (file.direct() && segment.address() % file.memoryAlignment() != 0) {
+            throw new AioAlignmentException("O_DIRECT buffer address 0x" + Long.toHexString(segment.address())
+                    + " is not a multiple of " + file.memoryAlignment() + " bytes, as " + file.path()
+                    + " requires; allocate buffers with AioFile.allocate(...)", file.memoryAlignment());
+        }
+    }
+
+    /**
+     * A length and position for one transfer: in range, and aligned under O_DIRECT (the memory is checked by the
+     * caller, or is the library's own, aligned).
+     */
+    static void range(long length, long position, FileLimits file) {
+        Path path = file.path();
         if (position < 0) {
             throw new IllegalArgumentException("negative position: " + position);
         }
@@ -41,13 +54,7 @@ final class TransferChecks {
                     + " overflows the largest file offset");
         }
         if (file.direct()) {
-            int memoryAlignment = file.memoryAlignment();
             int offsetAlignment = file.offsetAlignment();
-            if (segment.address() % memoryAlignment != 0) {
-                throw new AioAlignmentException("O_DIRECT buffer address 0x" + Long.toHexString(segment.address())
-                        + " is not a multiple of " + memoryAlignment + " bytes, as " + path
-                        + " requires; allocate buffers with AioFile.allocate(...)", memoryAlignment);
-            }
             if (length % offsetAlignment != 0) {
                 throw new AioAlignmentException("O_DIRECT length " + length + " is not a multiple of "
                         + offsetAlignment + " bytes, as " + path + " requires", offsetAlignment);

@@ -49,6 +49,11 @@ final class UsageGate {
         }
     }
 
+    /** How many users are inside now. */
+    int users() {
+        return state.get() & Integer.MAX_VALUE;
+    }
+
     boolean isClosed() {
         return state.get() < 0;
     }

@@ -24,6 +24,15 @@ public interface AioConfig {
     int queueDepth();
 
     /**
+     * How many operations may wait in Java for room in the ring (from 0 to 16777216). Past it an operation fails at once
+     * with {@code AioQueueFullException} and the context stays usable; {@code AioContext.queueRoom()} completes when
+     * there is room again. The limit bounds what a runaway producer can pile up in memory (each waiting operation holds
+     * its stage and its buffer) and leaves ordinary bursts alone.
+     */
+    @WithDefault("65536")
+    int maxQueued();
+
+    /**
      * Where the stages returned by read, write and fsync complete, and so where dependent stages run. Operations
      * started on a Vert.x event loop complete on that event loop either way.
      */

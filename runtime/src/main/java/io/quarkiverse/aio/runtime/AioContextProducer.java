@@ -51,6 +51,7 @@ public class AioContextProducer {
     public static AioContext create(AioConfig config, ExecutorService managedExecutor) throws AioException {
         return AioContext.builder()
                 .queueDepth(config.queueDepth())
+                .maxQueued(config.maxQueued())
                 .shutdownTimeout(config.shutdownTimeout())
                 .closeableArenaBuffers(config.closeableArenaBuffers())
                 .userspaceReap(config.userspaceReap())

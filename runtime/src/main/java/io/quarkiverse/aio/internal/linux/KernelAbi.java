@@ -101,12 +101,24 @@ public final class KernelAbi {
     public static final long STX_DEV_MINOR = 140;
     public static final long STX_DIO_MEM_ALIGN = 152;
     public static final long STX_DIO_OFFSET_ALIGN = 156;
+    public static final long STX_ATOMIC_WRITE_UNIT_MIN = 168;
+    public static final long STX_ATOMIC_WRITE_UNIT_MAX = 172;
 
     // statx mask bits and flags
     public static final int STATX_TYPE = 0x1;
     public static final int STATX_MODE = 0x2;
     public static final int STATX_SIZE = 0x200;
     public static final int STATX_DIOALIGN = 0x2000;
+    public static final int STATX_WRITE_ATOMIC = 0x10000; // Linux 6.11+
+
+    // fcntl(2) open file description locks: struct flock is the same on x86_64 and aarch64
+    public static final int F_OFD_SETLK = 37;
+    public static final short F_WRLCK = 1, F_UNLCK = 2;
+    public static final int SEEK_SET = 0;
+    public static final long FLOCK_SIZE = 32, FLOCK_L_TYPE = 0, FLOCK_L_WHENCE = 2;
+
+    /** fallocate(2) mode: zero the range, keeping its blocks allocated. */
+    public static final int FALLOC_FL_ZERO_RANGE = 0x10;
     public static final int AT_EMPTY_PATH = 0x1000;
     public static final int AT_SYMLINK_NOFOLLOW = 0x100;
     /** The dirfd meaning "relative to the working directory". */

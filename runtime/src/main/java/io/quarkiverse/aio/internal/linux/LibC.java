@@ -6,6 +6,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
 
@@ -27,6 +28,7 @@ public final class LibC {
     private static final MethodHandle CLOSE = NativeFunction.CLOSE.link();
     private static final MethodHandle FTRUNCATE = NativeFunction.FTRUNCATE.link();
     private static final MethodHandle FALLOCATE = NativeFunction.FALLOCATE.link();
+    private static final MethodHandle FCNTL_LOCK = NativeFunction.FCNTL_LOCK.link();
     private static final MethodHandle EVENTFD = NativeFunction.EVENTFD.link();
     private static final MethodHandle WRITE = NativeFunction.WRITE.link();
     private static final MethodHandle READ = NativeFunction.READ.link();
@@ -121,6 +123,21 @@ public final class LibC {
     public static int ftruncate(MemorySegment callState, int fd, long length) {
         try {
             return (int) FTRUNCATE.invokeExact(callState, fd, length);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /**
+     * Takes ({@code F_WRLCK}) or releases ({@code F_UNLCK}) an open file description lock on the whole file, without
+     * waiting ({@code F_OFD_SETLK}, Linux 3.15+): -1 with EAGAIN or EACCES when another description holds it.
+     */
+    public static int wholeFileLock(MemorySegment callState, int fd, short type) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment lock = arena.allocate(KernelAbi.FLOCK_SIZE, 8); // zeroed: from offset 0, length 0 = to the end, l_pid 0
+            lock.set(ValueLayout.JAVA_SHORT, KernelAbi.FLOCK_L_TYPE, type);
+            lock.set(ValueLayout.JAVA_SHORT, KernelAbi.FLOCK_L_WHENCE, (short) KernelAbi.SEEK_SET);
+            return (int) FCNTL_LOCK.invokeExact(callState, fd, KernelAbi.F_OFD_SETLK, lock);
         } catch (Throwable t) {
             throw unexpected(t);
         }

@@ -40,6 +40,8 @@ public enum NativeFunction {
     FTRUNCATE("ftruncate", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG), -1, true),
     /** {@code int fallocate(int fd, int mode, off_t offset, off_t len)} */
     FALLOCATE("fallocate", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG), -1, true),
+    /** {@code int fcntl(int fd, int cmd, ...)} with a {@code struct flock *}: AioFile.tryLock's F_OFD_SETLK. */
+    FCNTL_LOCK("fcntl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS), 2, true),
     /** {@code int eventfd(unsigned int initval, int flags)}: wakes the poller out of io_getevents. */
     EVENTFD("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), -1, true),
     /** {@code ssize_t write(int fd, const void *buf, size_t count)}: signals an eventfd (errno is of no use there). */
