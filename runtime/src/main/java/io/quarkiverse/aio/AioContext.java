@@ -47,6 +47,12 @@ public interface AioContext extends AutoCloseable {
             throws IOException;
 
     /**
+     * A new batch: operations on files of this context, gathered and then submitted together in as few
+     * {@code io_submit} calls as the ring allows (see {@link AioBatch}).
+     */
+    AioBatch batch();
+
+    /**
      * A stage that completes when fewer than {@link Builder#maxQueued(int)} operations wait in Java for room in the
      * ring: wait on it, without blocking an event loop, before submitting more when {@link AioQueueFullException}
      * says the queue is full. Completes at once when there is room.
@@ -177,14 +183,14 @@ public interface AioContext extends AutoCloseable {
         }
 
         /**
-         * How many operations may wait in Java for room in the ring (0 to 16 Mi); past it an operation fails at once
+         * How many operations may wait in Java for room in the ring (1 to 16 Mi); past it an operation fails at once
          * with {@link AioQueueFullException}. Default 65536: it bounds what a runaway producer can pile up (each
          * waiting operation holds its stage and its buffer) and leaves ordinary bursts alone. See
          * {@link AioContext#queueRoom()}.
          */
         public Builder maxQueued(int maxQueued) {
-            if (maxQueued < 0 || maxQueued > 1 << 24) {
-                throw new IllegalArgumentException("maxQueued must be between 0 and " + (1 << 24) + ", was " + maxQueued);
+            if (maxQueued < 1 || maxQueued > 1 << 24) {
+                throw new IllegalArgumentException("maxQueued must be between 1 and " + (1 << 24) + ", was " + maxQueued);
             }
             this.maxQueued = maxQueued;
             return this;

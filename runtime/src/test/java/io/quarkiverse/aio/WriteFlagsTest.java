@@ -48,6 +48,18 @@ class WriteFlagsTest {
     }
 
     @Test
+    void theThreadPoolFallbackRefusesUntornWrites() throws Exception {
+        try (AioContext aio = AioContext.builder().fallback(AioFallback.FORCED_THREAD_POOL).build();
+                AioFile file = aio.open(dir.resolve("atomic-fallback.bin"), StandardOpenOption.CREATE,
+                        StandardOpenOption.WRITE, AioOpenOption.DIRECT)) {
+            assertEquals(0, file.atomicWriteUnitMax());
+            UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
+                    () -> file.write(file.allocate(BLOCK), 0, RwFlags.ATOMIC));
+            assertTrue(e.getMessage().contains("RWF_ATOMIC"), e.getMessage());
+        }
+    }
+
+    @Test
     void untornWritesOnXfsWithReflink() throws Exception {
         Path mount = dir.resolve("xfs");
         Path image = dir.resolve("xfs.img");

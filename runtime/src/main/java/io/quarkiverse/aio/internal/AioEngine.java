@@ -10,6 +10,7 @@ import java.nio.file.FileSystems;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileAttribute;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.OptionalInt;
@@ -24,6 +25,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
+import io.quarkiverse.aio.AioBatch;
 import io.quarkiverse.aio.AioClosedException;
 import io.quarkiverse.aio.AioContext;
 import io.quarkiverse.aio.AioException;
@@ -238,6 +240,11 @@ public final class AioEngine implements AioContext {
     }
 
     @Override
+    public AioBatch batch() {
+        return new EngineBatch(this);
+    }
+
+    @Override
     public CompletionStage<Void> queueRoom() {
         return pending.room();
     }
@@ -299,10 +306,29 @@ public final class AioEngine implements AioContext {
 
     /** Accepts an operation: takes a reference to its file, notes who submits it, and submits it. */
     <T> OperationStage<T> submit(OperationStage<T> op) {
+        if (accept(op)) {
+            submitter.submit(op);
+        }
+        return op;
+    }
+
+    /** Submits a batch's operations, in order, in as few io_submit calls as the ring allows. */
+    void submitAll(List<OperationStage<?>> ops) {
+        List<OperationStage<?>> accepted = new ArrayList<>(ops.size());
+        for (OperationStage<?> op : ops) {
+            if (accept(op)) {
+                accepted.add(op);
+            }
+        }
+        submitter.submitAll(accepted);
+    }
+
+    /** Takes a reference to the operation's file and readies it; false (and the stage failed) when the file is closed. */
+    private boolean accept(OperationStage<?> op) {
         if (!op.file.acquire()) {
             op.failure = new AioClosedException(op.describe() + " was refused: " + op.file.path() + " is closed");
             op.run();
-            return op;
+            return false;
         }
         statistics.submitted.increment();
         Supplier<Executor> capture = callerExecutor;
@@ -313,8 +339,7 @@ public final class AioEngine implements AioContext {
             op.submittedNanos = System.nanoTime();
         }
         callerWaits.prepare(op);
-        submitter.submit(op);
-        return op;
+        return true;
     }
 
     @Override
@@ -409,6 +434,9 @@ public final class AioEngine implements AioContext {
         source.free();
         for (CompletionPoller p : pollers) {
             p.batch.free();
+        }
+        for (SubmitBatch batch; (batch = submitter.batches.poll()) != null;) {
+            batch.free();
         }
         slots.freeNativeMemory();
         memory.freeAll();

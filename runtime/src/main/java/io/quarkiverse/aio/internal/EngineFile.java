@@ -112,9 +112,14 @@ final class EngineFile implements AioFile {
 
     @Override
     public CompletionStage<Integer> read(MemorySegment dst, long position, RwFlags flags) {
+        return engine.submit(prepareRead(dst, position, flags));
+    }
+
+    /** A checked read, not submitted yet: for {@link #read} and for batches. */
+    OperationStage<Integer> prepareRead(MemorySegment dst, long position, RwFlags flags) {
         checkTransfer(dst, position);
         checkReadable(dst);
-        return engine.submit(readInto(dst, position, flags));
+        return readInto(dst, position, flags);
     }
 
     private OperationStage<Integer> readInto(MemorySegment dst, long position, RwFlags flags) {
@@ -128,9 +133,14 @@ final class EngineFile implements AioFile {
 
     @Override
     public CompletionStage<Integer> write(MemorySegment src, long position, RwFlags flags) {
+        return engine.submit(prepareWrite(src, position, flags));
+    }
+
+    /** A checked write, not submitted yet (its data already taken where the buffer rule copies it). */
+    OperationStage<Integer> prepareWrite(MemorySegment src, long position, RwFlags flags) {
         checkTransfer(src, position);
         checkWritable();
-        return engine.submit(writeFrom(src, position, flags));
+        return writeFrom(src, position, flags);
     }
 
     private OperationStage<Integer> writeFrom(MemorySegment src, long position, RwFlags flags) {
@@ -150,6 +160,10 @@ final class EngineFile implements AioFile {
 
     @Override
     public CompletionStage<Integer> read(ByteBuffer dst, long position) {
+        return engine.submit(prepareRead(dst, position));
+    }
+
+    OperationStage<Integer> prepareRead(ByteBuffer dst, long position) {
         if (dst.isReadOnly()) {
             throw new IllegalArgumentException("read into a read-only buffer: the kernel must write into it");
         }
@@ -157,15 +171,19 @@ final class EngineFile implements AioFile {
         checkReadable(segment);
         OperationStage<Integer> op = readInto(segment, position, RwFlags.NONE);
         op.advance = dst;
-        return engine.submit(op);
+        return op;
     }
 
     @Override
     public CompletionStage<Integer> write(ByteBuffer src, long position) {
+        return engine.submit(prepareWrite(src, position));
+    }
+
+    OperationStage<Integer> prepareWrite(ByteBuffer src, long position) {
         checkWritable();
         OperationStage<Integer> op = writeFrom(bufferSegment(src, position), position, RwFlags.NONE);
         op.advance = src;
-        return engine.submit(op);
+        return op;
     }
 
     /**
@@ -236,12 +254,17 @@ final class EngineFile implements AioFile {
 
     @Override
     public CompletionStage<Void> fsync() {
-        return engine.submit(new OperationStage<>(this, IOCB_CMD_FSYNC, 0, OperationStage.NO_RESULT));
+        return engine.submit(prepareSync(IOCB_CMD_FSYNC));
     }
 
     @Override
     public CompletionStage<Void> fdatasync() {
-        return engine.submit(new OperationStage<>(this, IOCB_CMD_FDSYNC, 0, OperationStage.NO_RESULT));
+        return engine.submit(prepareSync(IOCB_CMD_FDSYNC));
+    }
+
+    /** {@code IOCB_CMD_FSYNC} or {@code IOCB_CMD_FDSYNC}, not submitted yet. */
+    OperationStage<Void> prepareSync(short opcode) {
+        return new OperationStage<>(this, opcode, 0, OperationStage.NO_RESULT);
     }
 
     /** A read that lands in library memory and is copied into {@code targets}, in order, when it completes. */

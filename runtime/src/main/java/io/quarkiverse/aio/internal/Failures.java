@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
+import io.quarkiverse.aio.RwFlags;
 import io.quarkiverse.aio.AioException;
 import io.quarkiverse.aio.AioUnavailableException;
 import io.quarkiverse.aio.internal.linux.Errno;
@@ -56,6 +57,10 @@ final class Failures {
             case Errno.EFBIG -> ". The write would pass the largest file size allowed (file system limit or ulimit -f).";
             case Errno.EBADF -> ". The file is not open for this kind of access.";
             case Errno.EIO -> ". The device reported an I/O error; check the kernel log (dmesg).";
+            case Errno.EOPNOTSUPP -> (op.rwFlags & RwFlags.DONTCACHE.bits()) != 0
+                    ? ". RWF_DONTCACHE needs Linux 6.14 or newer and a file system that supports uncached buffered"
+                            + " I/O (" + file.path() + " is on one that does not, or this kernel is older)."
+                    : ".";
             default -> ".";
         };
     }

@@ -90,12 +90,12 @@ final class PendingQueue {
     void addLast(OperationStage<?> op) {
         lock.lock();
         try {
+            op.file.counters.queued.incrementAndGet(); // before any poll can take it out and count it down
             queue.addLast(op);
             size = queue.size();
         } finally {
             lock.unlock();
         }
-        op.file.counters.queued.incrementAndGet();
     }
 
     /** Puts operations the kernel had no room for back in front, keeping their order. */
@@ -103,14 +103,12 @@ final class PendingQueue {
         lock.lock();
         try {
             for (int i = ops.size() - 1; i >= 0; i--) {
+                ops.get(i).file.counters.queued.incrementAndGet();
                 queue.addFirst(ops.get(i));
             }
             size = queue.size();
         } finally {
             lock.unlock();
-        }
-        for (OperationStage<?> op : ops) {
-            op.file.counters.queued.incrementAndGet();
         }
     }
 

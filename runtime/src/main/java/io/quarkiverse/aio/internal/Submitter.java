@@ -1,8 +1,11 @@
 package io.quarkiverse.aio.internal;
 
 import java.lang.foreign.MemorySegment;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Executor;
 
+import io.quarkiverse.aio.AioException;
 import io.quarkiverse.aio.AioQueueFullException;
 import io.quarkiverse.aio.RwFlags;
 import io.quarkiverse.aio.internal.linux.Errno;
@@ -31,6 +34,8 @@ final class Submitter {
     /** The resfd of operations nobody waits for in person: the poller's eventfd, the user's, or -1. */
     private final int defaultResfd;
     private volatile int idleEagainRetries;
+    /** Submission batches of AioBatch.submit, kept for the next one (freed with the context). */
+    final ArrayBlockingQueue<SubmitBatch> batches = new ArrayBlockingQueue<>(2);
 
     Submitter(AioEngine engine, int defaultResfd, Executor blockingExecutor) {
         this.engine = engine;
@@ -43,6 +48,11 @@ final class Submitter {
 
     /** Submits an accepted operation (one that holds a reference to its file). */
     void submit(OperationStage<?> op) {
+        submit(op, false);
+    }
+
+    /** @param admitted the operation was accepted before (a retry): it may wait past max-queued */
+    private void submit(OperationStage<?> op, boolean admitted) {
         if (!engine.lifecycle.isOpen()) {
             engine.completer.failUnsubmitted(op, "the AIO context is closed");
             return;
@@ -54,7 +64,12 @@ final class Submitter {
                 return;
             }
         }
-        if (!pending.hasRoom()) {
+        queue(op, admitted);
+    }
+
+    /** Queues an accepted operation the ring has no room for, or refuses a new one past max-queued. */
+    private void queue(OperationStage<?> op, boolean admitted) {
+        if (!admitted && !pending.hasRoom()) {
             op.failure = new AioQueueFullException(op.describe() + " was refused: "
                     + pending.size() + " operations already wait for room in the ring (quarkus.aio.max-queued = "
                     + pending.limit() + "); wait with AioContext.queueRoom(), or raise the limit");
@@ -66,6 +81,53 @@ final class Submitter {
             return;
         }
         drainPending(); // a slot may have been freed after the look above: the freer may not have seen op yet
+    }
+
+    /**
+     * Submits accepted operations in order: those that find a free slot (while nothing waits before them) together,
+     * in one io_submit when they fit in the ring (continued after a partial submit), the rest into the queue behind.
+     */
+    void submitAll(List<OperationStage<?>> ops) {
+        if (!engine.lifecycle.isOpen()) {
+            ops.forEach(op -> engine.completer.failUnsubmitted(op, "the AIO context is closed"));
+            return;
+        }
+        int i = 0;
+        if (ops.size() > 1) {
+            SubmitBatch batch = batches.poll();
+            try {
+                if (batch == null) {
+                    batch = new SubmitBatch(engine);
+                }
+            } catch (AioException noMemory) {
+                batch = null; // one io_submit each instead
+            }
+            if (batch != null) {
+                try {
+                    for (; i < ops.size() && pending.isEmpty(); i++) {
+                        int slot = slots.take();
+                        if (slot < 0) {
+                            break;
+                        }
+                        OperationStage<?> op = ops.get(i);
+                        slots.bind(slot, op);
+                        if (op.submittedNanos != 0) {
+                            op.inKernelNanos = System.nanoTime();
+                        }
+                        batch.add(slot, op, resfd(op));
+                    }
+                } finally {
+                    batch.flush();
+                    // Kept for the next batch; once closing, freed here (the teardown frees only what it finds queued).
+                    if (!engine.lifecycle.isOpen() || !batches.offer(batch)) {
+                        batch.free();
+                    }
+                }
+            }
+        }
+        for (; i < ops.size(); i++) {
+            submit(ops.get(i));
+        }
     }
 
     /**
@@ -183,7 +245,7 @@ final class Submitter {
     }
 
     /** EAGAIN: back in front of the queue, retried when a completion frees a slot, or soon if none will. */
-    void requeue(java.util.List<OperationStage<?>> ops) {
+    void requeue(List<OperationStage<?>> ops) {
         pending.addFirst(ops);
         for (OperationStage<?> op : ops) {
             failIfClosedMeanwhile(op);
@@ -195,7 +257,7 @@ final class Submitter {
     }
 
     private void requeue(OperationStage<?> op) {
-        requeue(java.util.List.of(op));
+        requeue(List.of(op));
     }
 
     /**
@@ -221,7 +283,7 @@ final class Submitter {
      */
     private void resubmit(OperationStage<?> op) {
         if (engine.lifecycle.isOpen()) {
-            submit(op);
+            submit(op, true);
             return;
         }
         int slot = slots.take();

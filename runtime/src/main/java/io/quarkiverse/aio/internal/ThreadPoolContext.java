@@ -25,6 +25,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
+import io.quarkiverse.aio.AioBatch;
 import io.quarkiverse.aio.AioClosedException;
 import io.quarkiverse.aio.AioContext;
 import io.quarkiverse.aio.AioException;
@@ -70,6 +71,11 @@ public final class ThreadPoolContext implements AioContext {
     @Override
     public AioFile open(Path path, OpenOption... options) throws IOException {
         return open(path, Set.of(options));
+    }
+
+    @Override
+    public AioBatch batch() {
+        return new ThreadPoolBatch(this);
     }
 
     @Override

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
+import io.quarkiverse.aio.AioAlignmentException;
 import io.quarkiverse.aio.AioClosedException;
 import io.quarkiverse.aio.AioFile;
 import io.quarkiverse.aio.AioFileLock;
@@ -82,6 +83,10 @@ final class ThreadPoolFile implements AioFile {
     /** Flags: APPEND writes at the end (appends are serialised), DSYNC and SYNC force the data (and metadata). */
     @Override
     public CompletionStage<Integer> write(MemorySegment src, long position, RwFlags flags) {
+        if (flags.contains(RwFlags.ATOMIC)) {
+            throw new UnsupportedOperationException(path + " takes no untorn writes (RWF_ATOMIC): the thread-pool"
+                    + " fallback writes with FileChannel, which cannot");
+        }
         check(src, position, false);
         MemorySegment source = usable(src, false);
         return context.run(this, Kind.WRITE, "write of " + src.byteSize() + " bytes at " + position + " of " + path, () -> {
@@ -118,8 +123,16 @@ final class ThreadPoolFile implements AioFile {
     public CompletionStage<Integer> write(ByteBuffer src, long position) {
         TransferChecks.range(src.remaining(), position, limits);
         TransferChecks.writable(writable, path);
+        // A heap buffer's bytes are taken now, as the engine takes them: the caller may reuse it once write returns.
+        ByteBuffer data = src.isDirect() ? src : ByteBuffer.allocate(src.remaining()).put(src.duplicate()).flip();
         return context.run(this, Kind.WRITE, "write of " + src.remaining() + " bytes at " + position + " of " + path,
-                () -> channel.write(src, position));
+                () -> {
+                    int n = channel.write(data, position);
+                    if (data != src) {
+                        src.position(src.position() + n);
+                    }
+                    return n;
+                });
     }
 
     @Override
@@ -128,6 +141,10 @@ final class ThreadPoolFile implements AioFile {
             throw new IllegalArgumentException("zeroRange needs a position >= 0 and a length > 0");
         }
         TransferChecks.writable(writable, path);
+        if (isDirect() && (position % offsetAlignment() != 0 || length % offsetAlignment() != 0)) {
+            throw new AioAlignmentException("zeroRange on " + path + " (O_DIRECT) needs a position and a length that"
+                    + " are multiples of " + offsetAlignment() + " bytes", offsetAlignment());
+        }
         return ZeroWrites.write(this, position, length);
     }
 
@@ -160,6 +177,10 @@ final class ThreadPoolFile implements AioFile {
         } finally {
             release();
         }
+    }
+
+    boolean belongsTo(ThreadPoolContext owner) {
+        return context == owner;
     }
 
     @Override

@@ -4,6 +4,7 @@ import java.lang.foreign.MemorySegment;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
+import io.quarkiverse.aio.AioException;
 import io.quarkiverse.aio.AioFile;
 
 /**
@@ -30,12 +31,19 @@ final class ZeroWrites {
             return;
         }
         MemorySegment chunk = zeros.asSlice(0, Math.min(zeros.byteSize(), end - position));
-        file.write(chunk, position).whenComplete((n, failure) -> {
-            if (failure != null) {
-                done.completeExceptionally(failure);
-            } else {
-                next(file, zeros, position + n, end, done);
-            }
-        });
+        try {
+            file.write(chunk, position).whenComplete((n, failure) -> {
+                if (failure != null) {
+                    done.completeExceptionally(failure);
+                } else if (n == 0) {
+                    done.completeExceptionally(new AioException("zeroRange of " + file.path() + " stopped at "
+                            + position + ": a write of zeros wrote nothing", 0, null));
+                } else {
+                    next(file, zeros, position + n, end, done);
+                }
+            });
+        } catch (RuntimeException refused) { // the file was closed meanwhile, or a check failed: never left hanging
+            done.completeExceptionally(refused);
+        }
     }
 }

@@ -24,7 +24,7 @@ public interface AioConfig {
     int queueDepth();
 
     /**
-     * How many operations may wait in Java for room in the ring (from 0 to 16777216). Past it an operation fails at once
+     * How many operations may wait in Java for room in the ring (from 1 to 16777216). Past it an operation fails at once
      * with {@code AioQueueFullException} and the context stays usable; {@code AioContext.queueRoom()} completes when
      * there is room again. The limit bounds what a runaway producer can pile up in memory (each waiting operation holds
      * its stage and its buffer) and leaves ordinary bursts alone.
