@@ -11,6 +11,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
 
@@ -21,21 +22,30 @@ import org.junit.jupiter.api.Test;
 class CompletionSafetyTest {
 
     static final Path DIR = TestFiles.directory(CompletionSafetyTest.class);
+    static final int POLLIN = 1;
 
     /**
      * A dependent stage that blocks holds the poller; past the stall threshold another thread collects completions,
-     * so other operations still complete while it blocks.
+     * so other operations still complete while it blocks. The blocking callback hangs on a poll that cannot complete
+     * before the test lets it: on a read, which may complete before the callback is attached, the callback would run
+     * on the test thread instead and block it.
      */
     @Test
     void aBlockingCallbackDoesNotStallOtherCompletions() throws Exception {
         try (AioContext aio = AioContext.builder().build();
+                AioContext notifier = AioContext.builder().queueDepth(4).completionEventFd(true).build();
                 AioFile file = aio.open(DIR.resolve("stall.bin"), StandardOpenOption.CREATE, StandardOpenOption.READ,
-                        StandardOpenOption.WRITE, AioOpenOption.DIRECT)) {
+                        StandardOpenOption.WRITE, AioOpenOption.DIRECT);
+                AioFile signal = notifier.open(DIR.resolve("signal.bin"), StandardOpenOption.CREATE,
+                        StandardOpenOption.WRITE)) {
             MemorySegment buffer = file.allocate(4096);
             await(file.write(buffer, 0));
             CountDownLatch release = new CountDownLatch(1);
             CountDownLatch blocking = new CountDownLatch(1);
-            CompletableFuture<Void> blocked = file.read(file.allocate(4096), 0).thenRun(() -> {
+            AtomicReference<String> callbackThread = new AtomicReference<>();
+            int notified = notifier.completionEventFd().orElseThrow();
+            CompletableFuture<Void> blocked = aio.poll(notified, POLLIN).thenRun(() -> {
+                callbackThread.set(Thread.currentThread().getName());
                 blocking.countDown();
                 try {
                     release.await(TestFiles.TIMEOUT_SECONDS, TimeUnit.SECONDS); // a callback that blocks
@@ -43,7 +53,9 @@ class CompletionSafetyTest {
                     Thread.currentThread().interrupt();
                 }
             }).toCompletableFuture();
+            await(signal.write(notifier.allocate(10), 0)); // a completion of the notifier makes the poll fire
             assertTrue(blocking.await(TestFiles.TIMEOUT_SECONDS, TimeUnit.SECONDS), "the callback runs");
+            assertEquals("aio-poller", callbackThread.get(), "the callback holds the poller");
             long start = System.nanoTime();
             for (int i = 0; i < 10; i++) {
                 // Polled, not waited for in person: a waiting caller would collect its own completion itself.
