@@ -1,0 +1,85 @@
+package io.quarkiverse.aio.it.journal;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import io.quarkiverse.aio.AioContext;
+import io.quarkiverse.aio.it.FileStore;
+import io.quarkus.runtime.ShutdownEvent;
+import io.vertx.core.Vertx;
+
+/**
+ * The open journals, by name. A journal is opened (and recovered) on a worker thread at its first request, and
+ * reopened after a failed commit, which recovers it again.
+ */
+@ApplicationScoped
+public class Journals {
+
+    @Inject
+    AioContext aio;
+
+    @Inject
+    Vertx vertx;
+
+    @ConfigProperty(name = "demo.journal-dir", defaultValue = "journals")
+    Path configuredDir;
+
+    private final ConcurrentHashMap<String, CompletableFuture<Journal>> open = new ConcurrentHashMap<>();
+
+    /** The journal of that name, opened at first use. */
+    CompletionStage<Journal> journal(String name) {
+        if (!FileStore.isValidName(name)) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("invalid name"));
+        }
+        CompletableFuture<Journal> journal = open.get(name);
+        if (journal == null) {
+            CompletableFuture<Journal> opening = new CompletableFuture<>();
+            journal = open.putIfAbsent(name, opening);
+            if (journal == null) {
+                journal = opening;
+                openLater(name, opening);
+            }
+        }
+        if (journal.isDone() && !journal.isCompletedExceptionally() && journal.join().failed()) {
+            if (open.remove(name, journal)) {
+                journal.join().close();
+            }
+            return journal(name);
+        }
+        return journal;
+    }
+
+    private void openLater(String name, CompletableFuture<Journal> opening) {
+        vertx.<Journal> executeBlocking(() -> {
+            Path dir = Files.createDirectories(configuredDir);
+            return Journal.open(aio, name, dir.resolve(name + ".journal"));
+        }, false).onComplete(result -> {
+            if (result.succeeded()) {
+                opening.complete(result.result());
+            } else {
+                open.remove(name, opening); // the next request tries again
+                opening.completeExceptionally(result.cause());
+            }
+        });
+    }
+
+    /** Before the AIO context closes: commits in the kernel finish, what still waits is answered with a failure. */
+    void close(@Observes ShutdownEvent event) throws IOException {
+        for (CompletableFuture<Journal> journal : open.values()) {
+            if (journal.isDone() && !journal.isCompletedExceptionally()) {
+                journal.join().close();
+            }
+        }
+        open.clear();
+    }
+}
