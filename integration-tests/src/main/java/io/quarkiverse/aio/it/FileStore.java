@@ -1,20 +1,16 @@
 package io.quarkiverse.aio.it;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
 import java.util.UUID;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -24,16 +20,17 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
-import io.quarkiverse.aio.AioOpenOption;
-
 import io.quarkiverse.aio.AioContext;
 import io.quarkiverse.aio.AioFile;
+import io.quarkiverse.aio.AioOpenOption;
 import io.quarkus.runtime.StartupEvent;
 
 /**
- * Stores blobs as files, every byte written and read through the {@link AioContext} with O_DIRECT. Uploads go to a
- * temporary file that is renamed over the target when complete, so readers see the old or the new content, never a
- * mix. Two staging buffers let the next chunk be filled (or sent) while the kernel transfers the previous one.
+ * Stores blobs as files in one directory, every byte written and read through the {@link AioContext} with O_DIRECT.
+ * An upload goes to a temporary file, preallocated to its announced length (so that a full disk answers before the
+ * body is read), and is renamed over the target when complete and synced, so readers see the old or the new content,
+ * never a mix. The methods here block briefly on metadata (open, stat, rename): {@link FileStoreRoutes} calls them
+ * off the event loop. The bytes themselves move in {@link Download} and {@link Upload}.
  */
 @ApplicationScoped
 public class FileStore {
@@ -42,8 +39,9 @@ public class FileStore {
 
     /** Plain names only, never starting with a dot: no request can name a path outside the data directory. */
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}");
-    private static final int CHUNK = 1 << 20;
-    private static final long IO_TIMEOUT_SECONDS = 60;
+    private static final String TEMP_PREFIX = ".upload-";
+    /** Preconditions and the rename that depends on them happen under the lock of the name's stripe. */
+    private final Object[] stripes = new Object[64];
 
     @Inject
     AioContext aio;
@@ -53,8 +51,19 @@ public class FileStore {
 
     private Path dataDir;
 
+    public FileStore() {
+        for (int i = 0; i < stripes.length; i++) {
+            stripes[i] = new Object();
+        }
+    }
+
     void start(@Observes StartupEvent event) throws IOException {
         dataDir = Files.createDirectories(configuredDir).toRealPath();
+        try (DirectoryStream<Path> stale = Files.newDirectoryStream(dataDir, TEMP_PREFIX + "*")) {
+            for (Path temp : stale) {
+                Files.deleteIfExists(temp); // an upload cut short by a crash
+            }
+        }
         LOG.infof("AIO file store keeps its files in %s. Try: curl -T some-file http://localhost:8080/files/some-file"
                 + " and curl http://localhost:8080/files/some-file", dataDir);
     }
@@ -64,159 +73,171 @@ public class FileStore {
         return name != null && NAME.matcher(name).matches();
     }
 
+    AioContext aio() {
+        return aio;
+    }
+
+    Path dataDir() {
+        return dataDir;
+    }
+
     /** A path beside the stored files that no request can name (stored names never start with a dot). */
     Path internalFile(String name) {
         return dataDir.resolve("." + name);
     }
 
-    private Path resolve(String name) {
+    Path resolve(String name) {
         if (!isValidName(name)) {
             throw new IllegalArgumentException("invalid name");
         }
         return dataDir.resolve(name);
     }
 
+    /** The file's size, time and ETag, or null when there is none. */
+    StoredFile stat(String name) throws IOException {
+        return StoredFile.stat(name, resolve(name));
+    }
+
+    /** An open file and the state it was opened in, or null when there is no file of that name. */
+    public Download open(String name) throws IOException {
+        Path path = resolve(name);
+        for (;;) {
+            StoredFile before = StoredFile.stat(name, path);
+            if (before == null) {
+                return null;
+            }
+            AioFile file;
+            try {
+                file = aio.open(path, AioOpenOption.DIRECT);
+            } catch (NoSuchFileException e) {
+                return null;
+            }
+            // The same ETag after the open: the descriptor is that file, not one renamed over it meanwhile.
+            StoredFile after = StoredFile.stat(name, path);
+            if (after != null && after.etag().equals(before.etag())) {
+                return new Download(file, after);
+            }
+            file.close();
+        }
+    }
+
+    /** An open file being read, with the state its ETag describes. */
+    public record Download(AioFile file, StoredFile stat) {
+        public long size() {
+            return stat.size();
+        }
+    }
+
     /**
-     * Stores the whole body under {@code name}.
+     * Starts an upload: checks the preconditions, creates the temporary file and preallocates {@code length} bytes
+     * (ENOSPC here, before the body is read, is answered 507).
+     *
+     * @param length the announced length, or -1 when unknown (chunked)
+     * @throws PreconditionFailedException when {@code If-Match} or {@code If-None-Match} does not hold
+     */
+    TempFile beginUpload(String name, long length, String ifMatch, String ifNoneMatch) throws IOException {
+        checkPreconditions(name, ifMatch, ifNoneMatch);
+        Path temp = dataDir.resolve(TEMP_PREFIX + UUID.randomUUID());
+        AioFile file = aio.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, AioOpenOption.DIRECT);
+        try {
+            if (length > 0) {
+                file.preallocate(0, length);
+            }
+            return new TempFile(name, temp, file);
+        } catch (IOException | RuntimeException e) {
+            file.close();
+            Files.deleteIfExists(temp);
+            throw e;
+        }
+    }
+
+    /** An upload's temporary file. */
+    record TempFile(String name, Path path, AioFile file) {
+    }
+
+    /**
+     * Cuts the temporary file to the bytes received and renames it over the target if the preconditions still hold.
+     * The caller has synced it.
      *
      * @return true when the name was new, false when an existing file was replaced
      */
-    public boolean put(String name, InputStream body) throws IOException {
-        Path target = resolve(name);
-        Path temp = dataDir.resolve(".upload-" + UUID.randomUUID());
+    boolean commitUpload(TempFile temp, long size, String ifMatch, String ifNoneMatch) throws IOException {
         try {
-            try (AioFile file = aio.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-                    AioOpenOption.DIRECT)) {
-                long size = write(file, body);
-                if (size % file.offsetAlignment() != 0) {
-                    file.truncate(size); // the last chunk was padded up to the direct-I/O alignment
-                }
-                await(file.fsync());
+            temp.file().truncate(size); // the preallocation, or the padding of the last block to the alignment
+            temp.file().close();
+            Path target = resolve(temp.name());
+            synchronized (stripe(temp.name())) {
+                StoredFile current = checkPreconditions(temp.name(), ifMatch, ifNoneMatch);
+                Files.move(temp.path(), target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                return current == null;
             }
-            boolean existed = Files.exists(target);
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            return !existed;
         } finally {
-            Files.deleteIfExists(temp);
+            abortUpload(temp);
         }
     }
 
-    private long write(AioFile file, InputStream body) throws IOException {
-        MemorySegment[] staging = { file.allocate(CHUNK), file.allocate(CHUNK) };
-        byte[] heap = new byte[64 * 1024];
-        CompletionStage<Integer> inFlight = null;
-        long inFlightLength = 0;
-        long position = 0;
-        for (int round = 0;; round++) {
-            // This buffer's previous write was awaited in the round before: it is free to fill.
-            MemorySegment buffer = staging[round & 1];
-            int filled = fill(body, buffer, heap);
-            if (inFlight != null) {
-                checkCount(await(inFlight), inFlightLength);
-                inFlight = null;
+    /** Drops an upload: closes and deletes its temporary file (a no-op once it was renamed). */
+    void abortUpload(TempFile temp) throws IOException {
+        temp.file().close();
+        Files.deleteIfExists(temp.path());
+    }
+
+    /**
+     * Deletes the file if {@code If-Match} holds.
+     *
+     * @return false when there was none
+     */
+    boolean delete(String name, String ifMatch) throws IOException {
+        Path path = resolve(name);
+        synchronized (stripe(name)) {
+            if (checkPreconditions(name, ifMatch, null) == null) {
+                return false;
             }
-            if (filled == 0) {
-                return position;
-            }
-            long length = alignUp(filled, file.offsetAlignment());
-            buffer.asSlice(filled, length - filled).fill((byte) 0);
-            inFlight = file.write(buffer.asSlice(0, length), position);
-            inFlightLength = length;
-            position += filled;
-            if (filled < CHUNK) {
-                checkCount(await(inFlight), inFlightLength);
-                return position;
-            }
+            return Files.deleteIfExists(path);
         }
     }
 
-    /** Fills {@code buffer} from the stream; fewer bytes than its size only at the end of the stream. */
-    private static int fill(InputStream body, MemorySegment buffer, byte[] heap) throws IOException {
-        int filled = 0;
-        while (filled < buffer.byteSize()) {
-            int n = body.read(heap, 0, (int) Math.min(heap.length, buffer.byteSize() - filled));
-            if (n < 0) {
-                break;
-            }
-            MemorySegment.copy(heap, 0, buffer, ValueLayout.JAVA_BYTE, filled, n);
-            filled += n;
+    private StoredFile checkPreconditions(String name, String ifMatch, String ifNoneMatch) throws IOException {
+        StoredFile current = stat(name);
+        if (!StoredFile.ifMatchHolds(current, ifMatch) || !StoredFile.ifNoneMatchHolds(current, ifNoneMatch)) {
+            throw new PreconditionFailedException(name, current);
         }
-        return filled;
+        return current;
     }
 
-    /** An open file ready to stream, or null when there is no file of that name. */
-    public Download open(String name) throws IOException {
-        try {
-            AioFile file = aio.open(resolve(name), AioOpenOption.DIRECT);
-            return new Download(file, file.size());
-        } catch (NoSuchFileException e) {
-            return null;
-        }
-    }
-
-    /** Deletes the file; false when there was none. */
-    public boolean delete(String name) throws IOException {
-        return Files.deleteIfExists(resolve(name));
-    }
-
-    /** A file being read: its size is known before the first byte is sent. */
-    public record Download(AioFile file, long size) {
-
-        /** Sends the file, reading the next chunk while the current one is written to {@code out}; closes the file. */
-        public void sendTo(OutputStream out) throws IOException {
-            try (file) {
-                if (size == 0) {
-                    return;
-                }
-                MemorySegment[] staging = { file.allocate(CHUNK), file.allocate(CHUNK) };
-                byte[] heap = new byte[64 * 1024];
-                CompletionStage<Integer> next = file.read(staging[0], 0);
-                long position = 0;
-                for (int round = 0; position < size; round++) {
-                    int n = await(next);
-                    if (n <= 0) {
-                        throw new IOException(file.path() + " ended at " + position + " of " + size + " bytes");
+    /** The stored files after {@code cursor} (exclusive) in name order, at most {@code limit} of them. */
+    List<StoredFile> list(String cursor, int limit) throws IOException {
+        TreeSet<String> names = new TreeSet<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dataDir)) {
+            for (Path entry : entries) {
+                String name = entry.getFileName().toString();
+                if (isValidName(name) && (cursor == null || name.compareTo(cursor) > 0)) {
+                    names.add(name);
+                    if (names.size() > limit) {
+                        names.pollLast(); // keep only the first limit names: memory bounded by the page
                     }
-                    long following = position + n;
-                    if (following < size) {
-                        next = file.read(staging[(round + 1) & 1], following);
-                    }
-                    MemorySegment current = staging[round & 1];
-                    int send = (int) Math.min(n, size - position);
-                    for (int offset = 0; offset < send; offset += heap.length) {
-                        int length = Math.min(heap.length, send - offset);
-                        MemorySegment.copy(current, ValueLayout.JAVA_BYTE, offset, heap, 0, length);
-                        out.write(heap, 0, length);
-                    }
-                    position = following;
                 }
             }
         }
-    }
-
-    private static long alignUp(long value, long alignment) {
-        return (value + alignment - 1) / alignment * alignment;
-    }
-
-    private static void checkCount(int written, long expected) throws IOException {
-        if (written != expected) {
-            throw new IOException("short write: " + written + " of " + expected + " bytes");
-        }
-    }
-
-    private static <T> T await(CompletionStage<T> stage) throws IOException {
-        try {
-            return stage.toCompletableFuture().get(IO_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof IOException io) {
-                throw io;
+        List<StoredFile> page = new ArrayList<>();
+        for (String name : names) {
+            StoredFile file = stat(name);
+            if (file != null && Files.isRegularFile(resolve(name))) {
+                page.add(file);
             }
-            throw new IOException(e.getCause());
-        } catch (TimeoutException e) {
-            throw new IOException("no completion within " + IO_TIMEOUT_SECONDS + " s", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
+        }
+        return page;
+    }
+
+    private Object stripe(String name) {
+        return stripes[Math.floorMod(name.hashCode(), stripes.length)];
+    }
+
+    /** {@code If-Match} or {@code If-None-Match} did not hold: 412. */
+    static final class PreconditionFailedException extends IOException {
+        PreconditionFailedException(String name, StoredFile current) {
+            super("precondition failed for " + name + (current == null ? " (no such file)" : " (ETag " + current.etag()
+                    + ")"));
         }
     }
 }

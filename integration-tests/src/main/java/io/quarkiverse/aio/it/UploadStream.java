@@ -1,0 +1,138 @@
+package io.quarkiverse.aio.it;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.util.concurrent.CompletableFuture;
+
+import io.quarkiverse.aio.AioFile;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+
+/**
+ * Receives a request body on the Vert.x event loop into 1 MiB aligned buffers and writes each to the temporary file
+ * as soon as it is full, with up to {@link #WRITES_IN_FLIGHT} writes in the kernel. When they are all busy the request
+ * is paused, so a client faster than the disk waits in TCP rather than in memory. One copy per byte, from Netty's
+ * buffer into the aligned one; the kernel takes it from there.
+ */
+final class UploadStream {
+
+    static final int WRITES_IN_FLIGHT = 4;
+
+    private final HttpServerRequest request;
+    private final AioFile file;
+    private final BufferPool pool;
+    private final CompletableFuture<Long> done = new CompletableFuture<>();
+    private MemorySegment current;
+    private int filled;
+    private long position;
+    private int writing;
+    private boolean paused;
+    private boolean ended;
+    private Throwable failure;
+
+    private UploadStream(HttpServerRequest request, AioFile file, BufferPool pool) {
+        this.request = request;
+        this.file = file;
+        this.pool = pool;
+    }
+
+    /**
+     * Takes the body of a paused request; the stage completes with the number of bytes received once every one is
+     * written (not yet synced), or fails when the client went away or a write failed. Resumes the request.
+     */
+    static CompletableFuture<Long> receive(HttpServerRequest request, AioFile file, BufferPool pool) {
+        UploadStream stream = new UploadStream(request, file, pool);
+        request.handler(stream::onData);
+        request.endHandler(v -> stream.onEnd());
+        request.exceptionHandler(stream::fail);
+        request.response().closeHandler(v -> stream.fail(new IOException("the client went away")));
+        stream.current = pool.take();
+        request.resume();
+        return stream.done;
+    }
+
+    private void onData(Buffer data) {
+        if (ended) {
+            return;
+        }
+        int offset = 0, length = data.length();
+        while (offset < length) {
+            int n = Math.min(length - offset, BufferPool.CHUNK - filled);
+            data.getByteBuf().getBytes(data.getByteBuf().readerIndex() + offset,
+                    current.asSlice(filled, n).asByteBuffer());
+            filled += n;
+            offset += n;
+            if (filled == BufferPool.CHUNK) {
+                writeCurrent(BufferPool.CHUNK);
+                current = pool.take();
+                filled = 0;
+            }
+        }
+    }
+
+    private void writeCurrent(int length) {
+        MemorySegment buffer = current;
+        long at = position;
+        position += filled;
+        writing++;
+        if (writing >= WRITES_IN_FLIGHT && !paused) {
+            paused = true;
+            request.pause();
+        }
+        file.write(buffer.asSlice(0, length), at).whenComplete((n, error) -> {
+            writing--;
+            pool.give(buffer);
+            if (error != null) {
+                fail(error);
+            } else if (n != length) {
+                fail(new IOException("short write at " + at + ": " + n + " of " + length + " bytes"));
+            }
+            if (paused && writing < WRITES_IN_FLIGHT && !ended) {
+                paused = false;
+                request.resume();
+            }
+            finishIfEnded();
+        });
+    }
+
+    private void onEnd() {
+        if (ended) {
+            return;
+        }
+        if (filled > 0) {
+            int alignment = file.offsetAlignment();
+            int length = (filled + alignment - 1) / alignment * alignment;
+            current.asSlice(filled, length - filled).fill((byte) 0); // the padding is cut off by the truncate
+            writeCurrent(length);
+        } else {
+            pool.give(current);
+        }
+        current = null;
+        ended = true;
+        finishIfEnded();
+    }
+
+    private void finishIfEnded() {
+        if (ended && writing == 0 && !done.isDone()) {
+            if (failure != null) {
+                done.completeExceptionally(failure);
+            } else {
+                done.complete(position);
+            }
+        }
+    }
+
+    /** The stage fails once no write is in the kernel any more: the temporary file can then be deleted. */
+    private void fail(Throwable cause) {
+        if (failure != null || done.isDone()) {
+            return;
+        }
+        failure = cause;
+        ended = true;
+        if (current != null) {
+            pool.give(current);
+            current = null;
+        }
+        finishIfEnded();
+    }
+}
