@@ -14,7 +14,7 @@ import io.vertx.core.http.HttpServerResponse;
 
 /**
  * Sends a byte range of a file on the Vert.x event loop, with no thread held for the transfer. Reads of 1 MiB aligned
- * blocks run {@link #READ_AHEAD} ahead of the socket; each block goes to the socket from the very memory the kernel
+ * blocks run up to {@link #READ_AHEAD} ahead of the socket (fewer when the {@link BufferPool} is short); each block goes to the socket from the very memory the kernel
  * read it into (no copy in Java), and returns to the pool once Netty has written it. When the socket's queue is full
  * the stream waits for it to drain: the client sets the pace, and memory stays bounded.
  * <p>
@@ -48,6 +48,7 @@ final class DownloadStream {
     private long remaining;
     private int writing;
     private boolean stopped;
+    private boolean waitingForBuffer;
 
     private DownloadStream(AioFile file, HttpServerResponse response, BufferPool pool, long start, long length) {
         this.file = file;
@@ -69,25 +70,47 @@ final class DownloadStream {
     }
 
     private void readAhead() {
-        while (!stopped && blocks.size() < READ_AHEAD && nextRead < readEnd) {
-            Block block = new Block(pool.take(), nextRead);
-            blocks.add(block);
-            nextRead += BufferPool.CHUNK;
-            file.read(block.buffer, block.position).whenComplete((n, error) -> {
-                if (error != null) {
-                    stop(error);
-                } else {
-                    block.read = n;
+        while (!stopped && !waitingForBuffer && blocks.size() < READ_AHEAD && nextRead < readEnd) {
+            MemorySegment buffer = pool.tryTake();
+            if (buffer == null) {
+                if (blocks.isEmpty() && writing == 0) { // nothing of ours will come back to go on with: wait
+                    waitingForBuffer = true;
+                    pool.take(this::bufferArrived);
                 }
-                if (stopped) {
-                    pool.give(block.buffer); // the kernel is done with it
-                    blocks.remove(block);
-                    closeWhenIdle();
-                    return;
-                }
-                sendReady();
-            });
+                return;
+            }
+            read(buffer);
         }
+    }
+
+    private void bufferArrived(MemorySegment buffer) {
+        waitingForBuffer = false;
+        if (stopped || nextRead >= readEnd) {
+            pool.give(buffer);
+            return;
+        }
+        read(buffer);
+        readAhead();
+    }
+
+    private void read(MemorySegment buffer) {
+        Block block = new Block(buffer, nextRead);
+        blocks.add(block);
+        nextRead += BufferPool.CHUNK;
+        file.read(block.buffer, block.position).whenComplete((n, error) -> {
+            if (error != null) {
+                stop(error);
+            } else {
+                block.read = n;
+            }
+            if (stopped) {
+                pool.give(block.buffer); // the kernel is done with it
+                blocks.remove(block);
+                closeWhenIdle();
+                return;
+            }
+            sendReady();
+        });
     }
 
     /** Writes the blocks that are read, in order, while the socket takes them. */

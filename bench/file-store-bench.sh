@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# Throughput of the demo file store over loopback HTTP, against nginx (sendfile on) serving the same files from the
+# same directory and against the plain Quarkus endpoints of the same application (/plain/files: RestResponse<Path>,
+# sent by Vert.x with sendfile; FileChannel on a worker thread for uploads). The application runs with -Xmx64m and
+# its application.properties (the quarkus.aio.* defaults). Interleaved rounds, medians, ratios in the same run.
+#
+#   bench/file-store-bench.sh                  # 3 rounds
+#   ROUNDS=5 bench/file-store-bench.sh
+#
+# Needs root (the page cache is dropped before each download) and nginx (Debian's package, installed when missing).
+set -euo pipefail
+cd "$(dirname "$0")"
+ROUNDS=${ROUNDS:-3}
+JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
+APP=../integration-tests/target/quarkus-app/quarkus-run.jar
+[ "$(id -u)" = 0 ] || { echo "run as root: the page cache is dropped before each download" >&2; exit 1; }
+command -v nginx >/dev/null || { apt-get update -qq && apt-get install -y -qq nginx >/dev/null; }
+[ -f "$APP" ] || (cd .. && ./mvnw -q -B install -DskipTests)
+
+STORE=$(mkdir -p target/file-store-bench && cd target/file-store-bench && pwd)
+SOURCES=$(mkdir -p target/file-store-sources && cd target/file-store-sources && pwd)
+[ -f "$SOURCES/big.bin" ] || dd if=/dev/urandom of="$SOURCES/big.bin" bs=1M count=1024 status=none
+for i in $(seq 0 15); do
+    [ -f "$SOURCES/part-$i.bin" ] || dd if="$SOURCES/big.bin" of="$SOURCES/part-$i.bin" bs=1M count=64 skip=$((i * 64)) status=none
+done
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+APP_PORT=$(free_port)
+NGINX_PORT=$(free_port)
+LOG=target/file-store-bench-app.log
+"$JAVA" -Xmx64m -Dquarkus.http.port="$APP_PORT" -Ddemo.data-dir="$STORE" -jar "$APP" >"$LOG" 2>&1 &
+APP_PID=$!
+cat >target/nginx.conf <<CONF
+user root;
+worker_processes auto;
+daemon off;
+pid $PWD/target/nginx.pid;
+error_log stderr;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    sendfile on;
+    tcp_nopush on;
+    client_body_temp_path $PWD/target/nginx-body;
+    proxy_temp_path $PWD/target/nginx-proxy;
+    fastcgi_temp_path $PWD/target/nginx-fastcgi;
+    uwsgi_temp_path $PWD/target/nginx-uwsgi;
+    scgi_temp_path $PWD/target/nginx-scgi;
+    server { listen 127.0.0.1:$NGINX_PORT; root $STORE; }
+}
+CONF
+nginx -c "$PWD/target/nginx.conf" 2>target/nginx.log &
+NGINX_PID=$!
+trap 'kill $APP_PID $NGINX_PID 2>/dev/null || true' EXIT
+for _ in $(seq 1 600); do
+    grep -q "Listening on" "$LOG" 2>/dev/null && break
+    kill -0 $APP_PID 2>/dev/null || { cat "$LOG"; exit 1; }
+    sleep 0.1
+done
+AIO=http://127.0.0.1:$APP_PORT/files
+PLAIN=http://127.0.0.1:$APP_PORT/plain/files
+NGINX=http://127.0.0.1:$NGINX_PORT
+
+drop() { sync; echo 3 >/proc/sys/vm/drop_caches; }
+rss() { awk '/VmRSS|VmHWM/ {printf "%s=%sMiB ", $1, int($2 / 1024)}' /proc/$APP_PID/status; }
+check() { # name url-of-stored-copy: every byte compared with the source
+    curl -sf "$2" | cmp -s - "$SOURCES/$1" || { echo "MISMATCH: $2 differs from $1" >&2; exit 1; }
+}
+# one download or upload, bytes per second
+get() { curl -sf -o /dev/null -w '%{speed_download}' "$1"; }
+put() { curl -sf -o /dev/null -w '%{speed_upload}' -T "$1" "$2"; }
+# 16 at once: aggregate bytes per second over the wall time of the slowest
+many() { # get|put base
+    local start end
+    start=$(date +%s%N)
+    for i in $(seq 0 15); do
+        if [ "$1" = get ]; then curl -sf -o /dev/null "$2/part-$i.bin" & else curl -sf -o /dev/null -T "$SOURCES/part-$i.bin" "$2/up-part-$i.bin" & fi
+    done
+    wait
+    end=$(date +%s%N)
+    echo $(( 16 * 64 * 1048576 * 1000000000 / (end - start) ))
+}
+
+COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD 2>/dev/null || echo "+changes")
+echo "# $(date -u '+%Y-%m-%d %H:%M UTC') commit $COMMIT, $(uname -srm), $(nproc) CPUs, store on $(df -T "$STORE" | awk 'NR==2 {print $2}')," \
+    "$(nginx -v 2>&1), $("$JAVA" -version 2>&1 | head -n 1), app -Xmx64m with demo defaults, rounds $ROUNDS"
+# The files the downloads read, stored through the AIO endpoint and checked byte for byte.
+curl -sf -o /dev/null -T "$SOURCES/big.bin" "$AIO/big.bin"
+for i in $(seq 0 15); do curl -sf -o /dev/null -T "$SOURCES/part-$i.bin" "$AIO/part-$i.bin"; done
+check big.bin "$AIO/big.bin"; check big.bin "$PLAIN/big.bin"; check big.bin "$NGINX/big.bin"
+for i in 0 15; do check "part-$i.bin" "$AIO/part-$i.bin"; check "part-$i.bin" "$NGINX/part-$i.bin"; done
+
+for round in $(seq 1 "$ROUNDS"); do
+    for lane in aio plain nginx; do
+        base=$AIO; [ $lane = plain ] && base=$PLAIN; [ $lane = nginx ] && base=$NGINX
+        drop; echo "RESULT file-store op=get-1GiB lane=$lane round=$round Bps=$(get "$base/big.bin") $(rss)"
+        drop; echo "RESULT file-store op=get-16x64MiB lane=$lane round=$round Bps=$(many get "$base") $(rss)"
+    done
+    for lane in aio plain; do
+        base=$AIO; [ $lane = plain ] && base=$PLAIN
+        echo "RESULT file-store op=put-1GiB lane=$lane round=$round Bps=$(put "$SOURCES/big.bin" "$base/up-big.bin") $(rss)"
+        check big.bin "$AIO/up-big.bin"
+        echo "RESULT file-store op=put-16x64MiB lane=$lane round=$round Bps=$(many put "$base") $(rss)"
+        for i in $(seq 0 15); do check "part-$i.bin" "$AIO/up-part-$i.bin"; done
+    done
+done 2>&1 | tee target/file-store-bench.txt
+python3 - target/file-store-bench.txt <<'PY'
+import re, statistics, sys
+figures = {}
+for line in open(sys.argv[1]):
+    m = re.match(r"RESULT file-store op=(\S+) lane=(\S+) round=\d+ Bps=(\d+(?:\.\d+)?)", line)
+    if m:
+        figures.setdefault((m[1], m[2]), []).append(float(m[3]))
+med = {k: statistics.median(v) for k, v in figures.items()}
+print("\nmedians (MB/s) and ratios, this run:")
+for op in ["get-1GiB", "get-16x64MiB", "put-1GiB", "put-16x64MiB"]:
+    aio = med[(op, "aio")]
+    line = f"  {op:14s} aio {aio / 1e6:7.0f}"
+    for ref in ["plain", "nginx"]:
+        if (op, ref) in med:
+            line += f"   {ref} {med[(op, ref)] / 1e6:7.0f} ({aio / med[(op, ref)]:.2f}x)"
+    print(line)
+PY
+echo "resident set at the end: $(rss)"
