@@ -45,7 +45,9 @@ if ! command -v fio >/dev/null; then
         exit 1
     fi
 fi
-JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
+# shellcheck source=../.ci/jdk25
+. ../.ci/jdk25
+JAVA=$JAVA_HOME/bin/java
 if [ ! -f target/classpath.txt ]; then
     (cd .. && ./mvnw -q -B install -DskipTests -pl runtime,deployment,bench -am)
 fi

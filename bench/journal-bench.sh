@@ -11,7 +11,9 @@ cd "$(dirname "$0")"
 ROUNDS=${ROUNDS:-3}
 SECONDS_PER_RUN=${SECONDS_PER_RUN:-5}
 RECORD=${RECORD:-256}
-JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
+# shellcheck source=../.ci/jdk25
+. ../.ci/jdk25
+JAVA=$JAVA_HOME/bin/java
 APP=../integration-tests/target/quarkus-app/quarkus-run.jar
 if [ ! -f "$APP" ] || [ ! -f target/classpath.txt ]; then
     (cd .. && ./mvnw -q -B install -DskipTests)
