@@ -91,7 +91,7 @@ echo "# $(date -u '+%Y-%m-%d %H:%M UTC') commit $COMMIT, $(uname -srm), $(nproc)
 curl -sf -o /dev/null -T "$SOURCES/big.bin" "$AIO/big.bin"
 for i in $(seq 0 15); do curl -sf -o /dev/null -T "$SOURCES/part-$i.bin" "$AIO/part-$i.bin"; done
 check big.bin "$AIO/big.bin"; check big.bin "$PLAIN/big.bin"; check big.bin "$NGINX/big.bin"
-for i in 0 15; do check "part-$i.bin" "$AIO/part-$i.bin"; check "part-$i.bin" "$NGINX/part-$i.bin"; done
+for i in $(seq 0 15); do check "part-$i.bin" "$AIO/part-$i.bin"; check "part-$i.bin" "$PLAIN/part-$i.bin"; check "part-$i.bin" "$NGINX/part-$i.bin"; done
 
 # Warm-up, not recorded: the JIT compiles the transfer paths (a cold first round runs at half speed).
 for base in "$AIO" "$PLAIN"; do
