@@ -1,6 +1,7 @@
 package io.quarkiverse.aio.it;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -113,7 +114,13 @@ public class FileStore {
                 return null;
             }
             // The same ETag after the open: the descriptor is that file, not one renamed over it meanwhile.
-            StoredFile after = StoredFile.stat(name, path);
+            StoredFile after;
+            try {
+                after = StoredFile.stat(name, path);
+            } catch (IOException | RuntimeException e) {
+                file.close();
+                throw e;
+            }
             if (after != null && after.etag().equals(before.etag())) {
                 return new Download(file, after);
             }
@@ -156,23 +163,42 @@ public class FileStore {
     }
 
     /**
-     * Cuts the temporary file to the bytes received and renames it over the target if the preconditions still hold.
-     * The caller has synced it.
+     * Cuts the temporary file to the bytes received, syncs it, and renames it over the target if the preconditions
+     * still hold; then syncs the directory, so that the new name survives a crash too. Blocks.
      *
      * @return true when the name was new, false when an existing file was replaced
      */
     boolean commitUpload(TempFile temp, long size, String ifMatch, String ifNoneMatch) throws IOException {
         try {
             temp.file().truncate(size); // the preallocation, or the padding of the last block to the alignment
+            awaitSync(temp.file().fsync());
             temp.file().close();
             Path target = resolve(temp.name());
+            boolean created;
             synchronized (stripe(temp.name())) {
                 StoredFile current = checkPreconditions(temp.name(), ifMatch, ifNoneMatch);
                 Files.move(temp.path(), target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                return current == null;
+                created = current == null;
             }
+            try (FileChannel directory = FileChannel.open(dataDir, StandardOpenOption.READ)) {
+                directory.force(true);
+            }
+            return created;
         } finally {
             abortUpload(temp);
+        }
+    }
+
+    private static void awaitSync(java.util.concurrent.CompletionStage<Void> sync) throws IOException {
+        try {
+            sync.toCompletableFuture().get(60, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IOException("fsync did not complete within 60 s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
         }
     }
 
@@ -205,28 +231,36 @@ public class FileStore {
         return current;
     }
 
+    /** One page of the listing; {@code next} is the cursor of the following page, null on the last. */
+    record Page(List<StoredFile> files, String next) {
+    }
+
     /** The stored files after {@code cursor} (exclusive) in name order, at most {@code limit} of them. */
-    List<StoredFile> list(String cursor, int limit) throws IOException {
+    Page list(String cursor, int limit) throws IOException {
         TreeSet<String> names = new TreeSet<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dataDir)) {
             for (Path entry : entries) {
                 String name = entry.getFileName().toString();
                 if (isValidName(name) && (cursor == null || name.compareTo(cursor) > 0)) {
                     names.add(name);
-                    if (names.size() > limit) {
-                        names.pollLast(); // keep only the first limit names: memory bounded by the page
+                    if (names.size() > limit + 1) {
+                        names.pollLast(); // one more than the page: memory bounded by it, and it tells if more follow
                     }
                 }
             }
+        }
+        boolean more = names.size() > limit;
+        if (more) {
+            names.pollLast();
         }
         List<StoredFile> page = new ArrayList<>();
         for (String name : names) {
             StoredFile file = stat(name);
             if (file != null && Files.isRegularFile(resolve(name))) {
-                page.add(file);
+                page.add(file); // a name deleted meanwhile, or a directory, is left out; the cursor still moves on
             }
         }
-        return page;
+        return new Page(page, more ? names.last() : null);
     }
 
     private Object stripe(String name) {

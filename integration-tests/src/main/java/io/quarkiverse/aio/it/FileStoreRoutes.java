@@ -1,7 +1,6 @@
 package io.quarkiverse.aio.it;
 
 import java.io.IOException;
-import java.util.List;
 import java.util.concurrent.Callable;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -84,7 +83,7 @@ public class FileStoreRoutes {
                 response.setStatusCode(304).end();
                 return;
             }
-            HttpRange range = HttpRange.parse(request.getHeader("Range"), file.size());
+            HttpRange range = body ? HttpRange.parse(request.getHeader("Range"), file.size()) : null; // GET only
             String ifRange = request.getHeader("If-Range");
             if (range != null && ifRange != null && !ifRange.trim().equals(file.etag())) {
                 range = null; // the client's copy is another version: send the whole file
@@ -142,14 +141,17 @@ public class FileStoreRoutes {
             if ("100-continue".equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT))) {
                 response.writeContinue();
             }
-            UploadStream.receive(request, temp.file(), pool).thenCompose(received -> {
+            UploadStream.receive(request, temp.file(), pool).thenApply(received -> {
                 if (announced >= 0 && received != announced) {
                     throw new IllegalArgumentException("the body had " + received + " bytes, not its Content-Length "
                             + announced);
                 }
-                return temp.file().fsync().thenApply(v -> received);
+                return received;
             }).whenComplete((received, error) -> context.runOnContext(v -> {
                 if (error != null) {
+                    if (!request.isEnded()) {
+                        response.putHeader(HttpHeaders.CONNECTION, "close"); // the rest of the body stays unread
+                    }
                     blocking(() -> {
                         store.abortUpload(temp);
                         return null;
@@ -199,19 +201,18 @@ public class FileStoreRoutes {
         }
         String cursor = ctx.request().getParam("cursor");
         int pageSize = limit;
-        blocking(() -> store.list(cursor, pageSize + 1)).onComplete(listed -> {
+        blocking(() -> store.list(cursor, pageSize)).onComplete(listed -> {
             if (listed.failed()) {
                 fail(ctx.response(), listed.cause());
                 return;
             }
-            List<StoredFile> files = listed.result();
+            FileStore.Page found = listed.result();
             JsonArray page = new JsonArray();
-            for (StoredFile file : files.subList(0, Math.min(pageSize, files.size()))) {
+            for (StoredFile file : found.files()) {
                 page.add(new JsonObject().put("name", file.name()).put("size", file.size()).put("etag", file.etag())
                         .put("lastModified", file.lastModifiedHeader()));
             }
-            JsonObject answer = new JsonObject().put("files", page);
-            answer.put("next", files.size() > pageSize ? files.get(pageSize - 1).name() : null);
+            JsonObject answer = new JsonObject().put("files", page).put("next", found.next());
             ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(answer.encode());
         });
     }

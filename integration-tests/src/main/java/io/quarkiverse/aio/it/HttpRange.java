@@ -15,7 +15,7 @@ record HttpRange(long start, long length) {
 
     /** The range asked for, {@link #UNSATISFIABLE}, or null for the whole file. */
     static HttpRange parse(String header, long size) {
-        if (header == null || !header.startsWith("bytes=") || header.indexOf(',') >= 0) {
+        if (header == null || !header.regionMatches(true, 0, "bytes=", 0, 6) || header.indexOf(',') >= 0) {
             return null;
         }
         String spec = header.substring("bytes=".length()).trim();

@@ -52,6 +52,10 @@ final class UploadStream {
         request.endHandler(v -> stream.onEnd());
         request.exceptionHandler(stream::fail);
         request.response().closeHandler(v -> stream.fail(new IOException("the client went away")));
+        if (request.response().closed()) { // went away while the file was prepared: no handler will hear of it
+            stream.fail(new IOException("the client went away"));
+            return stream.done;
+        }
         pool.take(stream::bufferArrived);
         return stream.done;
     }

@@ -216,7 +216,8 @@ final class Journal implements AutoCloseable {
             waiting.clear();
         }
         rest.forEach(a -> a.offset().completeExceptionally(new IOException("journal " + name + " was closed")));
-        lock.close();
+        // Not lock.close(): the lock goes with the descriptor, whose close(2) waits for a commit still in the kernel.
+        // Released earlier, another process could recover (and cut) the tail this commit is writing.
         file.close();
     }
 

@@ -17,6 +17,9 @@ import io.quarkiverse.aio.AioContext;
 import io.quarkiverse.aio.it.FileStore;
 import io.quarkus.runtime.ShutdownEvent;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Router;
 
 /**
  * The open journals, by name. A journal is opened (and recovered) on a worker thread at its first request, and
@@ -35,6 +38,30 @@ public class Journals {
     Path configuredDir;
 
     private final ConcurrentHashMap<String, CompletableFuture<Journal>> open = new ConcurrentHashMap<>();
+
+    /**
+     * Refuses a record above the limit from its {@code Content-Length}, before the REST layer reads the body into the
+     * heap (the application accepts bodies of up to 1 GiB, for the file store).
+     */
+    void limitRecords(@Observes Router router) {
+        router.route(HttpMethod.POST, "/journal/:name").order(-1000).handler(ctx -> {
+            String length = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
+            long announced;
+            try {
+                announced = length == null ? 0 : Long.parseLong(length.trim());
+            } catch (NumberFormatException e) {
+                announced = 0; // the REST layer answers it
+            }
+            if (announced > RecordFormat.MAX_PAYLOAD) {
+                ctx.response().setStatusCode(413).putHeader(HttpHeaders.CONNECTION, "close")
+                        .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain")
+                        .end("a record holds at most " + RecordFormat.MAX_PAYLOAD + " bytes, this one " + announced
+                                + "\n");
+            } else {
+                ctx.next();
+            }
+        });
+    }
 
     /** The journal of that name, opened at first use. */
     CompletionStage<Journal> journal(String name) {

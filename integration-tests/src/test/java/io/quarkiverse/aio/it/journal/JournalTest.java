@@ -85,6 +85,20 @@ class JournalTest {
                 .statusCode(400);
     }
 
+    /** Refused from its Content-Length alone: a body of hundreds of MB is never read into the heap. */
+    @Test
+    void anOversizedRecordIsRefusedBeforeItsBody() throws Exception {
+        int port = org.eclipse.microprofile.config.ConfigProvider.getConfig().getValue("quarkus.http.test-port",
+                Integer.class);
+        try (java.net.Socket socket = new java.net.Socket("localhost", port)) {
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write(("POST /journal/" + unique("huge") + " HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Content-Length: 500000000\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            String status = new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+            assertEquals("HTTP/1.1 413", status, "answered without the body");
+        }
+    }
+
     @Test
     void theFileChannelBaselineAnswersOffsetsToo() {
         String journal = unique("baseline");
