@@ -14,6 +14,8 @@ ROUNDS=${ROUNDS:-3}
 # shellcheck source=../.ci/jdk25
 . ../.ci/jdk25
 JAVA=$JAVA_HOME/bin/java
+# shellcheck source=demo-app.sh
+. ./demo-app.sh
 APP=../integration-tests/target/quarkus-app/quarkus-run.jar
 [ "$(id -u)" = 0 ] || { echo "run as root: the page cache is dropped before each download" >&2; exit 1; }
 command -v nginx >/dev/null || { apt-get update -qq && apt-get install -y -qq nginx >/dev/null; }
@@ -25,7 +27,6 @@ SOURCES=$(mkdir -p target/file-store-sources && cd target/file-store-sources && 
 for i in $(seq 0 15); do
     [ -f "$SOURCES/part-$i.bin" ] || dd if="$SOURCES/big.bin" of="$SOURCES/part-$i.bin" bs=1M count=64 skip=$((i * 64)) status=none
 done
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 APP_PORT=$(free_port)
 NGINX_PORT=$(free_port)
 LOG=target/file-store-bench-app.log
@@ -53,11 +54,7 @@ CONF
 nginx -c "$PWD/target/nginx.conf" 2>target/nginx.log &
 NGINX_PID=$!
 trap 'kill $APP_PID $NGINX_PID 2>/dev/null || true' EXIT
-for _ in $(seq 1 600); do
-    grep -q "Listening on" "$LOG" 2>/dev/null && break
-    kill -0 $APP_PID 2>/dev/null || { cat "$LOG"; exit 1; }
-    sleep 0.1
-done
+await_demo $APP_PID "$LOG"
 AIO=http://127.0.0.1:$APP_PORT/files
 PLAIN=http://127.0.0.1:$APP_PORT/plain/files
 NGINX=http://127.0.0.1:$NGINX_PORT

@@ -14,23 +14,21 @@ RECORD=${RECORD:-256}
 # shellcheck source=../.ci/jdk25
 . ../.ci/jdk25
 JAVA=$JAVA_HOME/bin/java
+# shellcheck source=demo-app.sh
+. ./demo-app.sh
 APP=../integration-tests/target/quarkus-app/quarkus-run.jar
 if [ ! -f "$APP" ] || [ ! -f target/classpath.txt ]; then
     (cd .. && ./mvnw -q -B install -DskipTests)
 fi
 JOURNALS=target/journal-bench
 rm -rf "$JOURNALS"
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+PORT=$(free_port)
 LOG=target/journal-bench-app.log
 "$JAVA" -Dquarkus.http.port="$PORT" -Ddemo.journal-dir="$JOURNALS" -Ddemo.data-dir=target/journal-bench-files \
     -jar "$APP" >"$LOG" 2>&1 &
 APP_PID=$!
 trap 'kill $APP_PID 2>/dev/null || true' EXIT
-for _ in $(seq 1 600); do
-    grep -q "Listening on" "$LOG" 2>/dev/null && break
-    kill -0 $APP_PID 2>/dev/null || { cat "$LOG"; exit 1; }
-    sleep 0.1
-done
+await_demo $APP_PID "$LOG"
 COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD 2>/dev/null || echo "+changes")
 echo "# $(date -u '+%Y-%m-%d %H:%M UTC') commit $COMMIT, $(uname -srm), $(nproc) CPUs," \
     "journals on $(df -T . | awk 'NR==2 {print $2}'), $("$JAVA" -version 2>&1 | head -n 1), demo defaults"
