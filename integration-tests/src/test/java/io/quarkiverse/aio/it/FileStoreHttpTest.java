@@ -2,7 +2,6 @@ package io.quarkiverse.aio.it;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.emptyString;
-import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.*;
 
