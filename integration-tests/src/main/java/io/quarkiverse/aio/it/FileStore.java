@@ -140,10 +140,10 @@ public class FileStore {
      * (ENOSPC here, before the body is read, is answered 507).
      *
      * @param length the announced length, or -1 when unknown (chunked)
-     * @throws PreconditionFailedException when {@code If-Match} or {@code If-None-Match} does not hold
+     * @throws PreconditionFailedException when a precondition does not hold
      */
-    TempFile beginUpload(String name, long length, String ifMatch, String ifNoneMatch) throws IOException {
-        checkPreconditions(name, ifMatch, ifNoneMatch);
+    TempFile beginUpload(String name, long length, Preconditions preconditions) throws IOException {
+        checkPreconditions(name, preconditions);
         Path temp = dataDir.resolve(TEMP_PREFIX + UUID.randomUUID());
         AioFile file = aio.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, AioOpenOption.DIRECT);
         try {
@@ -168,7 +168,7 @@ public class FileStore {
      *
      * @return true when the name was new, false when an existing file was replaced
      */
-    boolean commitUpload(TempFile temp, long size, String ifMatch, String ifNoneMatch) throws IOException {
+    boolean commitUpload(TempFile temp, long size, Preconditions preconditions) throws IOException {
         try {
             temp.file().truncate(size); // the preallocation, or the padding of the last block to the alignment
             awaitSync(temp.file().fsync());
@@ -176,7 +176,7 @@ public class FileStore {
             Path target = resolve(temp.name());
             boolean created;
             synchronized (stripe(temp.name())) {
-                StoredFile current = checkPreconditions(temp.name(), ifMatch, ifNoneMatch);
+                StoredFile current = checkPreconditions(temp.name(), preconditions);
                 Files.move(temp.path(), target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 created = current == null;
             }
@@ -209,23 +209,23 @@ public class FileStore {
     }
 
     /**
-     * Deletes the file if {@code If-Match} holds.
+     * Deletes the file if its preconditions hold.
      *
      * @return false when there was none
      */
-    boolean delete(String name, String ifMatch) throws IOException {
+    boolean delete(String name, Preconditions preconditions) throws IOException {
         Path path = resolve(name);
         synchronized (stripe(name)) {
-            if (checkPreconditions(name, ifMatch, null) == null) {
+            if (checkPreconditions(name, preconditions) == null) {
                 return false;
             }
             return Files.deleteIfExists(path);
         }
     }
 
-    private StoredFile checkPreconditions(String name, String ifMatch, String ifNoneMatch) throws IOException {
+    private StoredFile checkPreconditions(String name, Preconditions preconditions) throws IOException {
         StoredFile current = stat(name);
-        if (!StoredFile.ifMatchHolds(current, ifMatch) || !StoredFile.ifNoneMatchHolds(current, ifNoneMatch)) {
+        if (!preconditions.holdForChange(current)) {
             throw new PreconditionFailedException(name, current);
         }
         return current;

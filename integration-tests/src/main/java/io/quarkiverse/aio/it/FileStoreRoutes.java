@@ -76,6 +76,11 @@ public class FileStoreRoutes {
             StoredFile file = download.stat();
             response.putHeader(HttpHeaders.ACCEPT_RANGES, "bytes").putHeader(HttpHeaders.ETAG, file.etag())
                     .putHeader(HttpHeaders.LAST_MODIFIED, file.lastModifiedHeader());
+            if (!Preconditions.of(request).holdFor(file)) {
+                download.file().close();
+                text(response, 412, "precondition failed: the ETag is " + file.etag() + "\n");
+                return;
+            }
             String ifNoneMatch = request.getHeader(HttpHeaders.IF_NONE_MATCH);
             if (ifNoneMatch != null ? file.matchesNoneOf(ifNoneMatch)
                     : file.notModifiedSince(request.getHeader(HttpHeaders.IF_MODIFIED_SINCE))) {
@@ -125,13 +130,13 @@ public class FileStoreRoutes {
         try {
             announced = lengthHeader == null ? -1 : Long.parseLong(lengthHeader.trim());
         } catch (NumberFormatException e) {
+            response.putHeader(HttpHeaders.CONNECTION, "close");
             text(response, 400, "Content-Length is not a number\n");
             return;
         }
-        String ifMatch = request.getHeader(HttpHeaders.IF_MATCH);
-        String ifNoneMatch = request.getHeader(HttpHeaders.IF_NONE_MATCH);
+        Preconditions preconditions = Preconditions.of(request);
         io.vertx.core.Context context = vertx.getOrCreateContext();
-        blocking(() -> store.beginUpload(name, announced, ifMatch, ifNoneMatch)).onComplete(begun -> {
+        blocking(() -> store.beginUpload(name, announced, preconditions)).onComplete(begun -> {
             if (begun.failed()) {
                 response.putHeader(HttpHeaders.CONNECTION, "close"); // the body stays unread: no reuse
                 fail(response, begun.cause()); // before any of the body is read: 412, 507...
@@ -159,7 +164,7 @@ public class FileStoreRoutes {
                     fail(response, error);
                     return;
                 }
-                blocking(() -> store.commitUpload(temp, received, ifMatch, ifNoneMatch)).onComplete(committed -> {
+                blocking(() -> store.commitUpload(temp, received, preconditions)).onComplete(committed -> {
                     if (committed.failed()) {
                         fail(response, committed.cause());
                     } else {
@@ -176,8 +181,8 @@ public class FileStoreRoutes {
             text(ctx.response(), 400, INVALID_NAME);
             return;
         }
-        String ifMatch = ctx.request().getHeader(HttpHeaders.IF_MATCH);
-        blocking(() -> store.delete(name, ifMatch)).onComplete(deleted -> {
+        Preconditions preconditions = Preconditions.of(ctx.request());
+        blocking(() -> store.delete(name, preconditions)).onComplete(deleted -> {
             if (deleted.failed()) {
                 fail(ctx.response(), deleted.cause());
             } else {

@@ -46,14 +46,24 @@ record StoredFile(String name, long size, Instant lastModified, String etag) {
 
     /** {@code If-Modified-Since}: true when not modified since (a date that does not parse is ignored). */
     boolean notModifiedSince(String ifModifiedSince) {
-        if (ifModifiedSince == null) {
-            return false;
+        Instant since = parseDate(ifModifiedSince);
+        return since != null && !lastModified.truncatedTo(ChronoUnit.SECONDS).isAfter(since);
+    }
+
+    /** {@code If-Unmodified-Since}: true when modified after the date (a date that does not parse is ignored). */
+    boolean modifiedSince(String ifUnmodifiedSince) {
+        Instant since = parseDate(ifUnmodifiedSince);
+        return since != null && lastModified.truncatedTo(ChronoUnit.SECONDS).isAfter(since);
+    }
+
+    private static Instant parseDate(String header) {
+        if (header == null) {
+            return null;
         }
         try {
-            Instant since = Instant.from(DateTimeFormatter.RFC_1123_DATE_TIME.parse(ifModifiedSince.trim()));
-            return !lastModified.truncatedTo(ChronoUnit.SECONDS).isAfter(since);
+            return Instant.from(DateTimeFormatter.RFC_1123_DATE_TIME.parse(header.trim()));
         } catch (RuntimeException e) {
-            return false;
+            return null;
         }
     }
 

@@ -126,6 +126,25 @@ class FileStoreHttpTest {
                 .put("/files/guarded.bin").then().statusCode(201);
     }
 
+    /** If-Match and If-Unmodified-Since on GET (RFC 9110 13.2.2), and If-Unmodified-Since on PUT and DELETE. */
+    @Test
+    void readsAndWritesHonourIfMatchAndIfUnmodifiedSince() {
+        stored("unmodified.bin", 2000);
+        String etag = etag("unmodified.bin");
+        String lastModified = given().head("/files/unmodified.bin").then().extract().header("Last-Modified");
+        given().header("If-Match", etag).get("/files/unmodified.bin").then().statusCode(200);
+        given().header("If-Match", "\"other\"").get("/files/unmodified.bin").then().statusCode(412);
+        given().header("If-Unmodified-Since", lastModified).get("/files/unmodified.bin").then().statusCode(200);
+        String past = "Mon, 01 Jan 2001 00:00:00 GMT";
+        given().header("If-Unmodified-Since", past).get("/files/unmodified.bin").then().statusCode(412);
+        given().header("If-Match", etag).header("If-Unmodified-Since", past).get("/files/unmodified.bin").then()
+                .statusCode(200); // If-Match present: If-Unmodified-Since is not evaluated
+        given().header("If-Unmodified-Since", past).contentType("application/octet-stream").body(new byte[3])
+                .put("/files/unmodified.bin").then().statusCode(412);
+        given().header("If-Unmodified-Since", past).delete("/files/unmodified.bin").then().statusCode(412);
+        given().header("If-Unmodified-Since", lastModified).delete("/files/unmodified.bin").then().statusCode(204);
+    }
+
     @Test
     void listingIsPagedByCursor() throws IOException {
         for (int i = 0; i < 5; i++) {
