@@ -171,7 +171,7 @@ public class FileStore {
     boolean commitUpload(TempFile temp, long size, Preconditions preconditions) throws IOException {
         try {
             temp.file().truncate(size); // the preallocation, or the padding of the last block to the alignment
-            awaitSync(temp.file().fsync());
+            Stages.await(temp.file().fsync());
             temp.file().close();
             Path target = resolve(temp.name());
             boolean created;
@@ -186,19 +186,6 @@ public class FileStore {
             return created;
         } finally {
             abortUpload(temp);
-        }
-    }
-
-    private static void awaitSync(java.util.concurrent.CompletionStage<Void> sync) throws IOException {
-        try {
-            sync.toCompletableFuture().get(60, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new IOException("fsync did not complete within 60 s", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
         }
     }
 

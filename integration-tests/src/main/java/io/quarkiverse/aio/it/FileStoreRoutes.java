@@ -10,6 +10,7 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import io.quarkiverse.aio.AioException;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
@@ -135,7 +136,7 @@ public class FileStoreRoutes {
             return;
         }
         Preconditions preconditions = Preconditions.of(request);
-        io.vertx.core.Context context = vertx.getOrCreateContext();
+        Context context = vertx.getOrCreateContext();
         blocking(() -> store.beginUpload(name, announced, preconditions)).onComplete(begun -> {
             if (begun.failed()) {
                 response.putHeader(HttpHeaders.CONNECTION, "close"); // the body stays unread: no reuse

@@ -3,8 +3,6 @@ package io.quarkiverse.aio.it;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -56,7 +54,7 @@ class JournalKillIT {
         Map<Long, byte[]> answered = new ConcurrentHashMap<>();
         AtomicBoolean stop = new AtomicBoolean();
         List<Thread> clients = new ArrayList<>();
-        App app = App.start(target, journals, "first");
+        PackagedApp app = start(target, journals, "first");
         try {
             for (int c = 0; c < 16; c++) {
                 int clientId = c;
@@ -82,12 +80,12 @@ class JournalKillIT {
                 Thread.sleep(10);
             }
             assertTrue(answered.size() >= 1000, "answered before the kill: " + answered.size());
-            app.process.destroyForcibly(); // SIGKILL, with appends in flight
-            assertTrue(app.process.waitFor(20, TimeUnit.SECONDS));
-            assertEquals(137, app.process.exitValue(), "killed by SIGKILL");
+            app.process().destroyForcibly(); // SIGKILL, with appends in flight
+            assertTrue(app.process().waitFor(20, TimeUnit.SECONDS));
+            assertEquals(137, app.process().exitValue(), "killed by SIGKILL");
         } finally {
             stop.set(true);
-            app.process.destroyForcibly();
+            app.process().destroyForcibly();
             for (Thread client : clients) {
                 client.join(TimeUnit.SECONDS.toMillis(30));
             }
@@ -104,9 +102,10 @@ class JournalKillIT {
             channel.write(torn, size);
         }
 
-        App again = App.start(target, journals, "second");
+        PackagedApp again = start(target, journals, "second");
         try {
-            String summary = again.get("/journal/kill").body();
+            String summary = client.send(HttpRequest.newBuilder(again.uri("/journal/kill"))
+                    .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString()).body();
             long records = find(RECORDS, summary);
             long bytes = find(BYTES, summary);
             assertTrue(records >= acknowledged, records + " records for " + acknowledged + " answered appends");
@@ -123,46 +122,24 @@ class JournalKillIT {
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(200, next.statusCode(), next.body());
             assertEquals(size, find(OFFSET, next.body()), "the next record goes where the torn one was");
-            assertTrue(Files.readString(again.log).contains("cut off"), "the cut is logged");
+            assertTrue(Files.readString(again.log()).contains("cut off"), "the cut is logged");
             System.out.printf("SIGKILL after %d answered appends: %d records recovered, all answered ones intact%n",
                     acknowledged, records);
         } finally {
-            again.process.destroy();
-            again.process.waitFor(20, TimeUnit.SECONDS);
-            again.process.destroyForcibly();
+            again.process().destroy();
+            again.process().waitFor(20, TimeUnit.SECONDS);
+            again.process().destroyForcibly();
         }
+    }
+
+    static PackagedApp start(Path target, Path journals, String run) throws Exception {
+        return PackagedApp.start(target, "journal-kill-" + run + ".log", "demo.data-dir=" + target.resolve(
+                "file-store-kill"), "demo.journal-dir=" + journals);
     }
 
     static long find(Pattern pattern, String json) {
         Matcher m = pattern.matcher(json);
         assertTrue(m.find(), pattern + " in " + json);
         return Long.parseLong(m.group(1));
-    }
-
-    record App(Process process, int port, Path log) {
-
-        static App start(Path target, Path journals, String run) throws Exception {
-            int port;
-            try (ServerSocket socket = new ServerSocket(0)) {
-                port = socket.getLocalPort();
-            }
-            Path log = target.resolve("journal-kill-" + run + ".log");
-            Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "--illegal-native-access=deny", "-Dquarkus.http.port=" + port,
-                    "-Ddemo.data-dir=" + target.resolve("file-store-kill"), "-Ddemo.journal-dir=" + journals,
-                    "-jar", target.resolve("quarkus-app/quarkus-run.jar").toString())
-                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            SigtermIT.awaitListening(log, process);
-            return new App(process, port, log);
-        }
-
-        URI uri(String path) {
-            return URI.create("http://localhost:" + port + path);
-        }
-
-        HttpResponse<String> get(String path) throws Exception {
-            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30))
-                    .build(), HttpResponse.BodyHandlers.ofString());
-        }
     }
 }

@@ -3,7 +3,6 @@ package io.quarkiverse.aio.it;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -34,20 +33,14 @@ class SigtermIT {
         Path target = Path.of("target").toAbsolutePath();
         Path dataDir = target.resolve("file-store-sigterm");
         deleteTree(dataDir);
-        Path log = target.resolve("sigterm-app.log");
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        Process app = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--illegal-native-access=deny", "-Dquarkus.http.port=" + port, "-Ddemo.data-dir=" + dataDir,
-                "-jar", target.resolve("quarkus-app/quarkus-run.jar").toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        PackagedApp started = PackagedApp.start(target, "sigterm-app.log", "demo.data-dir=" + dataDir);
+        Process app = started.process();
+        Path log = started.log();
+        int port = started.port();
         AtomicBoolean stop = new AtomicBoolean();
         AtomicInteger stored = new AtomicInteger();
         List<Thread> uploaders = new ArrayList<>();
         try {
-            awaitListening(log, app);
             // HTTP/1.1, as curl and most uploaders: the JDK client's default h2c upgrade keeps streams open through
             // Quarkus' graceful shutdown (quarkus.shutdown.timeout), which then waits its full 5 s.
             HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -113,20 +106,6 @@ class SigtermIT {
                 }
             }
         }
-    }
-
-    static void awaitListening(Path log, Process app) throws Exception {
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < until) {
-            if (!app.isAlive()) {
-                fail("the application exited at startup:\n" + Files.readString(log));
-            }
-            if (Files.exists(log) && Files.readString(log).contains("Listening on")) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        fail("the application did not start within 60 s:\n" + Files.readString(log));
     }
 
     static void deleteTree(Path dir) throws IOException {

@@ -11,15 +11,13 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import io.quarkiverse.aio.AioContext;
 import io.quarkiverse.aio.AioFile;
 import io.quarkiverse.aio.AioFileLock;
 import io.quarkiverse.aio.AioOpenOption;
 import io.quarkiverse.aio.RwFlags;
+import io.quarkiverse.aio.it.Stages;
 
 /**
  * One append-only journal file, written with O_DIRECT. An append is answered once its record is durable. Appends
@@ -35,7 +33,6 @@ final class Journal implements AutoCloseable {
 
     /** Room for one group: the largest record, and as many small ones as a device write takes at once. */
     private static final int STAGING = 2 * RecordFormat.MAX_PAYLOAD;
-    private static final long RECOVERY_TIMEOUT_SECONDS = 60;
 
     private record Append(byte[] payload, CompletableFuture<Long> offset) {
     }
@@ -219,18 +216,5 @@ final class Journal implements AutoCloseable {
         // Not lock.close(): the lock goes with the descriptor, whose close(2) waits for a commit still in the kernel.
         // Released earlier, another process could recover (and cut) the tail this commit is writing.
         file.close();
-    }
-
-    static <T> T await(CompletionStage<T> stage) throws IOException {
-        try {
-            return stage.toCompletableFuture().get(RECOVERY_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
-        } catch (TimeoutException e) {
-            throw new IOException("no completion within " + RECOVERY_TIMEOUT_SECONDS + " s", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        }
     }
 }

@@ -10,6 +10,7 @@ import org.jboss.logging.Logger;
 
 import io.quarkiverse.aio.AioFile;
 import io.quarkiverse.aio.RwFlags;
+import io.quarkiverse.aio.it.Stages;
 
 /**
  * Reading a journal back. At open, the records are scanned from the start; the first one that does not hold (a
@@ -42,7 +43,7 @@ final class Recovery {
             if (position + RecordFormat.HEADER + RecordFormat.MAX_PAYLOAD > windowEnd && windowEnd < size) {
                 windowStart = alignDown(position, block);
                 long length = Math.min(WINDOW + block, alignUp(size, block) - windowStart);
-                windowEnd = windowStart + Journal.await(file.read(window.asSlice(0, length), windowStart));
+                windowEnd = windowStart + Stages.await(file.read(window.asSlice(0, length), windowStart));
                 windowEnd = Math.min(windowEnd, size);
             }
             if (position >= windowEnd) {
@@ -74,13 +75,13 @@ final class Recovery {
             long blockStart = alignDown(position, block);
             MemorySegment last = window.asSlice(blockStart - windowStart, block);
             last.asSlice(position - blockStart).fill((byte) 0);
-            Journal.await(file.write(last, blockStart, RwFlags.DSYNC));
+            Stages.await(file.write(last, blockStart, RwFlags.DSYNC));
         }
         if (size > end) {
             LOG.warnf("Journal %s: %d bytes after the last whole record (offset %d) were cut off: a torn commit",
                     file.path(), size - end, position);
             file.truncate(end);
-            Journal.await(file.fsync());
+            Stages.await(file.fsync());
         }
         return new Result(end, records);
     }
