@@ -44,6 +44,20 @@ class AioProcessor {
         return AdditionalBeanBuildItem.unremovableOf(AioContextProducer.class);
     }
 
+    /**
+     * With Vert.x, {@code AioFileSystem} and its Mutiny form: Vert.x {@code AsyncFile}s over the context. Named, not
+     * class literals, like every Vert.x-facing class here: where Vert.x is absent nothing refers to it.
+     */
+    @BuildStep
+    void vertxFileSystem(Capabilities capabilities, BuildProducer<AdditionalBeanBuildItem> beans) {
+        if (capabilities.isPresent(Capability.VERTX)) {
+            beans.produce(AdditionalBeanBuildItem.builder().setUnremovable()
+                    .addBeanClasses(VERTX_FILE_SYSTEM, VERTX_FILE_SYSTEM.replace(".vertx.", ".vertx.mutiny.")).build());
+        }
+    }
+
+    static final String VERTX_FILE_SYSTEM = "io.quarkiverse.aio.vertx.AioFileSystem";
+
     /** Writes Enable-Native-Access into the runner jar's manifest, so JDK 25 prints no restricted-method warning. */
     @BuildStep
     ModuleEnableNativeAccessBuildItem nativeAccess() {

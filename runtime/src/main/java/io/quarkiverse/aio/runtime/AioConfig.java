@@ -6,6 +6,7 @@ import io.quarkiverse.aio.AioFallback;
 import io.quarkiverse.aio.CloseableArenaBuffers;
 import io.quarkiverse.aio.SubmitBatching;
 import io.quarkus.runtime.annotations.ConfigPhase;
+import io.quarkus.runtime.configuration.MemorySize;
 import io.quarkus.runtime.annotations.ConfigRoot;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -98,6 +99,29 @@ public interface AioConfig {
      */
     @WithDefault("none")
     AioFallback fallback();
+
+    /** The Vert.x {@code AsyncFile}s of {@code io.quarkiverse.aio.vertx.AioFileSystem}. */
+    VertxFiles vertx();
+
+    /** The Vert.x {@code AsyncFile}s of {@code AioFileSystem}. */
+    interface VertxFiles {
+        /**
+         * How much memory, in aligned 1 MiB blocks, the read-ahead and the write staging of all the files together may
+         * hold. A stream that finds none free waits for one (its reads pause, its writes report a full queue). The
+         * blocks count against the JVM's direct-memory limit, which is the heap size unless
+         * {@code -XX:MaxDirectMemorySize} says otherwise: keep the budget well below it.
+         */
+        @WithDefault("32M")
+        MemorySize bufferBudget();
+
+        /**
+         * Whether stream reads and block writes bypass the page cache ({@code O_DIRECT}) where the file system
+         * allows it. Without it, or where the file system refuses it, they go through the page cache, and a read of
+         * data that is not cached blocks the thread that submits it.
+         */
+        @WithDefault("true")
+        boolean directIo();
+    }
 
     /** Where completions are dispatched. */
     enum CompletionDispatch {

@@ -1,0 +1,85 @@
+package io.quarkiverse.aio.vertx;
+
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayDeque;
+import java.util.function.Consumer;
+
+import io.quarkiverse.aio.AioContext;
+import io.vertx.core.Context;
+
+/**
+ * The aligned blocks that the files of one {@link AioFileSystem} read into and stage writes in: {@link #BLOCK} bytes
+ * each, at most a fixed budget of them for all files together, allocated when first needed and reused from then on.
+ * The budget matters because the library's memory counts against the JVM's direct-memory limit (by default the heap
+ * size) and is freed by the garbage collector, which a small heap seldom runs. A file that finds none free waits for
+ * one, first come first served, and gets it on its own Vert.x context.
+ */
+final class BlockPool {
+
+    static final int BLOCK = 1 << 20;
+
+    private record Waiter(Context context, Consumer<MemorySegment> then) {
+    }
+
+    private final AioContext aio;
+    private final int max;
+    /** Guarded by this. */
+    private final ArrayDeque<MemorySegment> free = new ArrayDeque<>();
+    private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
+    private int allocated;
+
+    BlockPool(AioContext aio, long budgetBytes) {
+        this.aio = aio;
+        this.max = (int) Math.max(2, Math.min(Integer.MAX_VALUE, budgetBytes / BLOCK));
+    }
+
+    /** How many blocks all files may hold together. */
+    int capacity() {
+        return max;
+    }
+
+    /** A block, or null when none is free or others already wait for one (they come first). */
+    synchronized MemorySegment tryTake() {
+        if (!waiters.isEmpty()) {
+            return null;
+        }
+        MemorySegment block = free.poll();
+        if (block == null && allocated < max) {
+            block = aio.allocate(BLOCK);
+            allocated++;
+        }
+        return block;
+    }
+
+    /** Hands a block to {@code then} on {@code context} as soon as one is free (never within this call). */
+    void take(Context context, Consumer<MemorySegment> then) {
+        MemorySegment block;
+        synchronized (this) {
+            block = tryTake();
+            if (block == null) {
+                waiters.add(new Waiter(context, then));
+                return;
+            }
+        }
+        MemorySegment taken = block;
+        context.runOnContext(v -> then.accept(taken));
+    }
+
+    /** Gives a block back: only once neither the kernel nor anyone else refers to it. */
+    void give(MemorySegment block) {
+        Waiter waiter;
+        synchronized (this) {
+            waiter = waiters.poll();
+            if (waiter == null) {
+                free.push(block); // the most recently used first: its pages are the likeliest to be resident
+                return;
+            }
+        }
+        waiter.context().runOnContext(v -> waiter.then().accept(block));
+    }
+
+    /** Blocks in use now (for tests and statistics). */
+    synchronized int inUse() {
+        return allocated - free.size();
+    }
+}

@@ -1,0 +1,388 @@
+package io.quarkiverse.aio.vertx;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayDeque;
+
+import io.netty.buffer.Unpooled;
+import io.quarkiverse.aio.AioFile;
+import io.vertx.core.Handler;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+
+/**
+ * The read stream of an {@link AioAsyncFile}: whole aligned blocks read ahead of the consumer, at most
+ * {@link #depth} of them in flight or waiting, and none issued while the stream is paused. The depth adapts: it grows
+ * (up to {@link #MAX_DEPTH}) each time the consumer asks for data that is still in the kernel, and shrinks when
+ * blocks wait for a consumer that paused, so a fast consumer keeps the disk busy and a slow one holds few blocks.
+ * <p>
+ * Handlers get a copy of the bytes in a buffer of their own (of {@code setReadBufferSize} bytes), as Vert.x's
+ * {@code AsyncFile} gives them, so the block can be read into again at once. Piped to an HTTP response, the blocks
+ * themselves go to the socket instead (see {@link #lendTo}), each given back once the response has written it.
+ * <p>
+ * All state is guarded by the file's monitor; everything that changes it runs on the file's context.
+ */
+final class ReadAhead {
+
+    static final int MAX_DEPTH = 4;
+
+    /** One block of the stream: read from the file at {@link #position}, then delivered from {@link #offset} on. */
+    private static final class Block {
+        final MemorySegment memory;
+        final long position;
+        final int requested;
+        final int generation;
+        int read = -1;
+        int offset;
+        /** Parts of it that an HTTP response still holds. */
+        int lent;
+        boolean delivered;
+
+        Block(MemorySegment memory, long position, int requested, int generation) {
+            this.memory = memory;
+            this.position = position;
+            this.requested = requested;
+            this.generation = generation;
+        }
+    }
+
+    private final AioAsyncFile file;
+    private final ArrayDeque<Block> blocks = new ArrayDeque<>();
+    private Handler<Buffer> handler;
+    private Handler<Void> endHandler;
+    private Handler<Throwable> exceptionHandler;
+    private HttpServerResponse lendTo;
+    private Promise<Void> lendDone;
+    private long demand = Long.MAX_VALUE;
+    /** Bumped at every start and stop: completions of an earlier stream only give their block back. */
+    private int generation;
+    private boolean active;
+    private boolean delivering;
+    private boolean waitingForBlock;
+    private boolean eof;
+    private long nextRead;
+    private long end;
+    private int depth = 2;
+
+    ReadAhead(AioAsyncFile file) {
+        this.file = file;
+    }
+
+    void handler(Handler<Buffer> handler) {
+        this.handler = handler;
+        if (handler == null) {
+            stop();
+        } else if (!active) {
+            start();
+        }
+    }
+
+    void endHandler(Handler<Void> endHandler) {
+        this.endHandler = endHandler;
+    }
+
+    void exceptionHandler(Handler<Throwable> exceptionHandler) {
+        this.exceptionHandler = exceptionHandler;
+    }
+
+    /**
+     * Sends the stream to {@code response} from the blocks themselves, without a copy: each part is wrapped for
+     * Netty, and its block is given back once the response's write of it has completed. On success the response is
+     * ended; on failure it is reset (a response whose length was announced must not look complete).
+     */
+    void lendTo(HttpServerResponse response, Promise<Void> done) {
+        lendTo = response;
+        lendDone = done;
+        handler = null;
+        start();
+    }
+
+    boolean isActive() {
+        return active;
+    }
+
+    void pause() {
+        synchronized (file) {
+            demand = 0;
+            int ready = 0;
+            for (Block block : blocks) {
+                ready += block.read >= 0 ? 1 : 0;
+            }
+            if (ready >= depth) { // the consumer is the slower side: hold fewer blocks for it
+                depth = Math.max(2, depth - 1);
+            }
+        }
+    }
+
+    void fetch(long amount) {
+        if (amount <= 0) {
+            return;
+        }
+        demand = demand + amount < 0 ? Long.MAX_VALUE : demand + amount;
+        if (active && !delivering) {
+            file.context().runOnContext(v -> pump()); // as Vert.x's: data comes later, never within fetch()
+        }
+    }
+
+    private void start() {
+        active = true;
+        generation++;
+        eof = false;
+        long readPos = file.readPos();
+        long readLength = file.getReadLength();
+        end = readLength > Long.MAX_VALUE - readPos ? Long.MAX_VALUE : readPos + readLength;
+        nextRead = alignDown(readPos);
+        int started = generation;
+        // After the writes accepted so far are in the file; the first data or the end comes later, never within
+        // handler(), so that an end handler set just after it hears of the end.
+        file.writes().whenDrained(() -> file.context().runOnContext(v -> {
+            synchronized (file) {
+                if (started != generation) {
+                    return;
+                }
+            }
+            pump();
+        }));
+    }
+
+    /** Stops the stream: blocks already read go back to the pool, those in the kernel when their read completes. */
+    void stop() {
+        synchronized (file) {
+            if (!active) {
+                return;
+            }
+            active = false;
+            generation++;
+            for (Block block : blocks) {
+                block.delivered = true;
+                if (block.read >= 0) {
+                    release(block);
+                }
+            }
+            blocks.clear();
+        }
+    }
+
+    private void pump() {
+        deliver();
+        fill();
+    }
+
+    /** Issues reads while the stream wants data and has room for blocks. */
+    private void fill() {
+        synchronized (file) {
+            while (active && demand > 0 && !eof && !waitingForBlock && blocks.size() < depth && nextRead < end) {
+                MemorySegment memory = file.pool().tryTake();
+                if (memory == null) {
+                    if (blocks.isEmpty()) { // nothing of ours will come back to go on with: wait in line
+                        waitingForBlock = true;
+                        int waitingGeneration = generation;
+                        file.pool().take(file.context(), block -> blockArrived(block, waitingGeneration));
+                    }
+                    return;
+                }
+                read(memory);
+            }
+        }
+    }
+
+    private void blockArrived(MemorySegment memory, int waitingGeneration) {
+        synchronized (file) {
+            waitingForBlock = false;
+            if (!active || waitingGeneration != generation || nextRead >= end || eof) {
+                file.pool().give(memory);
+                return;
+            }
+            read(memory);
+        }
+        fill();
+    }
+
+    private void read(MemorySegment memory) {
+        AioFile from = file.readFile();
+        long left = end - nextRead;
+        int alignment = file.readAlignment();
+        int length = left >= BlockPool.BLOCK ? BlockPool.BLOCK : (int) alignUp(left, alignment);
+        Block block = new Block(memory, nextRead, length, generation);
+        blocks.add(block);
+        nextRead += length;
+        file.whenDone(from.read(memory.asSlice(0, length), block.position), (n, error) -> readDone(block, n, error));
+    }
+
+    private void readDone(Block block, Integer n, Throwable error) {
+        synchronized (file) {
+            block.read = error == null ? n : 0;
+            if (block.generation != generation || !active) {
+                release(block);
+                return;
+            }
+            if (error != null) {
+                blocks.remove(block);
+                block.delivered = true;
+                release(block);
+            } else if (n < block.requested) {
+                eof = true; // a short read of a regular file: its end
+            }
+        }
+        if (error != null) {
+            fail(error);
+            return;
+        }
+        pump();
+    }
+
+    /** Hands the data that is read, in order, to the handler (or the response) while it wants more. */
+    private void deliver() {
+        if (delivering) {
+            return; // a handler that calls fetch() or resume(): the loop below goes on
+        }
+        delivering = true;
+        try {
+            for (;;) {
+                Buffer chunk;
+                Handler<Buffer> to;
+                Block lent = null;
+                synchronized (file) {
+                    if (!active || demand == 0) {
+                        return;
+                    }
+                    Block head = blocks.peek();
+                    if (head == null) {
+                        if (eof || nextRead >= end) {
+                            break; // everything delivered: the end, outside the lock
+                        }
+                        return;
+                    }
+                    if (head.read < 0) {
+                        depth = Math.min(MAX_DEPTH, depth + 1); // the consumer waits for the disk: read further ahead
+                        return;
+                    }
+                    long available = Math.min(head.read, end - head.position);
+                    long from = Math.max(head.offset, file.readPos() - head.position);
+                    if (from >= available) {
+                        blocks.poll();
+                        head.delivered = true;
+                        if (head.read < head.requested) {
+                            eof = true;
+                        }
+                        release(head);
+                        continue;
+                    }
+                    int length = (int) Math.min(available - from,
+                            lendTo != null ? BlockPool.BLOCK : file.readBufferSize());
+                    MemorySegment part = head.memory.asSlice(from, length);
+                    if (lendTo != null) {
+                        chunk = Buffer.buffer(Unpooled.wrappedBuffer(part.asByteBuffer()));
+                        head.lent++;
+                        lent = head;
+                    } else {
+                        byte[] copy = new byte[length];
+                        MemorySegment.copy(part, ValueLayout.JAVA_BYTE, 0, copy, 0, length);
+                        chunk = Buffer.buffer(Unpooled.wrappedBuffer(copy));
+                    }
+                    head.offset = (int) from + length;
+                    file.delivered(length);
+                    if (demand != Long.MAX_VALUE) {
+                        demand--;
+                    }
+                    to = handler;
+                }
+                if (lent != null) {
+                    send(chunk, lent);
+                } else if (to != null) {
+                    to.handle(chunk);
+                }
+            }
+        } finally {
+            delivering = false;
+        }
+        ended();
+    }
+
+    private void send(Buffer chunk, Block block) {
+        HttpServerResponse response = lendTo;
+        response.write(chunk).onComplete(written -> {
+            synchronized (file) {
+                block.lent--;
+                release(block);
+            }
+            if (written.failed()) {
+                fail(written.cause());
+            } else {
+                fill(); // a block came back: there may be room to read ahead again
+            }
+        });
+        if (response.writeQueueFull()) {
+            pause();
+            response.drainHandler(v -> {
+                demand = Long.MAX_VALUE;
+                pump();
+            });
+        }
+    }
+
+    private void ended() {
+        Handler<Void> then;
+        HttpServerResponse response;
+        Promise<Void> done;
+        synchronized (file) {
+            if (!active) {
+                return;
+            }
+            active = false;
+            generation++;
+            handler = null; // as Vert.x's: a new handler starts a new stream from the read position
+            then = endHandler;
+            response = lendTo;
+            done = lendDone;
+            lendTo = null;
+            lendDone = null;
+        }
+        if (response != null) {
+            response.end().onComplete(done);
+        } else if (then != null) {
+            then.handle(null);
+        }
+    }
+
+    private void fail(Throwable error) {
+        HttpServerResponse response;
+        Promise<Void> done;
+        Handler<Throwable> to;
+        synchronized (file) {
+            stop();
+            response = lendTo;
+            done = lendDone;
+            lendTo = null;
+            lendDone = null;
+            to = exceptionHandler;
+        }
+        if (response != null) {
+            if (done.tryFail(error)) {
+                response.reset();
+            }
+        } else if (to != null && error instanceof Exception) {
+            to.handle(error);
+        } else {
+            file.context().reportException(error);
+        }
+    }
+
+    /** Gives a block back once it is read, delivered (or dropped) and no response holds a part of it. */
+    private void release(Block block) {
+        if (block.read >= 0 && block.delivered && block.lent == 0) {
+            block.read = Integer.MIN_VALUE; // given back: never twice
+            file.pool().give(block.memory);
+        }
+    }
+
+    private long alignDown(long position) {
+        int alignment = file.readAlignment();
+        return position / alignment * alignment;
+    }
+
+    static long alignUp(long value, int alignment) {
+        return (value + alignment - 1) / alignment * alignment;
+    }
+}
