@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Throughput of the demo file store over loopback HTTP, against nginx (sendfile on) serving the same files from the
-# same directory and against the plain Quarkus endpoints of the same application (/plain/files: RestResponse<Path>,
-# sent by Vert.x with sendfile; FileChannel on a worker thread for uploads). The application runs with -Xmx64m and
-# its application.properties (the quarkus.aio.* defaults). Interleaved rounds, medians, ratios in the same run.
+# Throughput of the demo file store over loopback HTTP (its Vert.x routes stream AioFileSystem's AsyncFile), against
+# nginx (sendfile on) serving the same files from the same directory, against Vert.x's own AsyncFile
+# (vertx.fileSystem().open) on the same kind of routes (/vertx/files), and against the plain Quarkus endpoints of the
+# same application (/plain/files: RestResponse<Path>, sent by Vert.x with sendfile; FileChannel on a worker thread for
+# uploads). The application runs with -Xmx64m and its application.properties (the quarkus.aio.* defaults).
+# Interleaved rounds, medians, ratios in the same run; CPU seconds of the serving process per GiB moved.
 #
 #   bench/file-store-bench.sh                  # 3 rounds
 #   ROUNDS=5 bench/file-store-bench.sh
@@ -57,9 +59,34 @@ trap 'kill $APP_PID $NGINX_PID 2>/dev/null || true' EXIT
 await_demo $APP_PID "$LOG"
 AIO=http://127.0.0.1:$APP_PORT/files
 PLAIN=http://127.0.0.1:$APP_PORT/plain/files
+VERTX=http://127.0.0.1:$APP_PORT/vertx/files
 NGINX=http://127.0.0.1:$NGINX_PORT
 
 drop() { sync; echo 3 >/proc/sys/vm/drop_caches; }
+TICKS=$(getconf CLK_TCK)
+# CPU time (user + system, in clock ticks) of the server of a lane: the application, or every nginx process
+ticks() {
+    local pids=$APP_PID
+    [ "$1" = nginx ] && pids=$(pgrep -f "nginx -c $PWD/target/nginx.conf" | tr '\n' ' ')
+    local total=0
+    for pid in $pids; do total=$((total + $(awk '{print $14 + $15}' /proc/"$pid"/stat))); done
+    echo $total
+}
+# measure LANE BYTES COMMAND...: runs the transfer, prints "Bps=... cpu_s_per_GiB=..."
+measure() {
+    local lane=$1 bytes=$2 before after bps
+    shift 2
+    before=$(ticks "$lane")
+    bps=$("$@")
+    after=$(ticks "$lane")
+    echo "Bps=$bps cpu_s_per_GiB=$(python3 -c "print(round(($after - $before) / $TICKS / ($bytes / 2**30), 3))")"
+}
+STARTED=$(date +%s)
+progress() { # round of rounds, what: to stderr, with the time left estimated from the rounds done
+    local now=$(date +%s) done_rounds=$(($1 - 1)) left="?"
+    [ "$done_rounds" -gt 0 ] && left=$(( (now - STARTED) * (ROUNDS - done_rounds) / done_rounds ))s
+    echo "[round $1/$ROUNDS] $2 (elapsed $((now - STARTED))s, about $left left)" >&2
+}
 rss() { awk '/VmRSS|VmHWM/ {printf "%s=%sMiB ", $1, int($2 / 1024)}' /proc/$APP_PID/status; }
 check() { # name url-of-stored-copy: every byte compared with the source
     curl -sf "$2" | cmp -s - "$SOURCES/$1" || { echo "MISMATCH: $2 differs from $1" >&2; exit 1; }
@@ -87,43 +114,33 @@ echo "# $(date -u '+%Y-%m-%d %H:%M UTC') commit $COMMIT, $(uname -srm), $(nproc)
 # The files the downloads read, stored through the AIO endpoint and checked byte for byte.
 curl -sf -o /dev/null -T "$SOURCES/big.bin" "$AIO/big.bin"
 for i in $(seq 0 15); do curl -sf -o /dev/null -T "$SOURCES/part-$i.bin" "$AIO/part-$i.bin"; done
-check big.bin "$AIO/big.bin"; check big.bin "$PLAIN/big.bin"; check big.bin "$NGINX/big.bin"
-for i in $(seq 0 15); do check "part-$i.bin" "$AIO/part-$i.bin"; check "part-$i.bin" "$PLAIN/part-$i.bin"; check "part-$i.bin" "$NGINX/part-$i.bin"; done
-
-# Warm-up, not recorded: the JIT compiles the transfer paths (a cold first round runs at half speed).
-for base in "$AIO" "$PLAIN"; do
-    get "$base/big.bin" >/dev/null; put "$SOURCES/big.bin" "$base/up-big.bin" >/dev/null; many get "$base" >/dev/null
+check big.bin "$AIO/big.bin"; check big.bin "$PLAIN/big.bin"; check big.bin "$NGINX/big.bin"; check big.bin "$VERTX/big.bin"
+for i in $(seq 0 15); do
+    for base in "$AIO" "$PLAIN" "$NGINX" "$VERTX"; do check "part-$i.bin" "$base/part-$i.bin"; done
 done
 
+# Warm-up, not recorded: the JIT compiles the transfer paths (a cold first round runs at half speed).
+for base in "$AIO" "$VERTX" "$PLAIN"; do
+    get "$base/big.bin" >/dev/null; put "$SOURCES/big.bin" "$base/up-big.bin" >/dev/null; many get "$base" >/dev/null
+done
+STARTED=$(date +%s)
+
+GiB=$((1 << 30))
 for round in $(seq 1 "$ROUNDS"); do
-    for lane in aio plain nginx; do
-        base=$AIO; [ $lane = plain ] && base=$PLAIN; [ $lane = nginx ] && base=$NGINX
-        drop; echo "RESULT file-store op=get-1GiB lane=$lane round=$round Bps=$(get "$base/big.bin") $(rss)"
-        drop; echo "RESULT file-store op=get-16x64MiB lane=$lane round=$round Bps=$(many get "$base") $(rss)"
+    for lane in aio vertx plain nginx; do
+        base=$AIO; [ $lane = plain ] && base=$PLAIN; [ $lane = nginx ] && base=$NGINX; [ $lane = vertx ] && base=$VERTX
+        progress "$round" "downloads, $lane"
+        drop; echo "RESULT file-store op=get-1GiB lane=$lane round=$round $(measure $lane $GiB get "$base/big.bin") $(rss)"
+        drop; echo "RESULT file-store op=get-16x64MiB lane=$lane round=$round $(measure $lane $GiB many get "$base") $(rss)"
     done
-    for lane in aio plain; do
-        base=$AIO; [ $lane = plain ] && base=$PLAIN
-        echo "RESULT file-store op=put-1GiB lane=$lane round=$round Bps=$(put "$SOURCES/big.bin" "$base/up-big.bin") $(rss)"
+    for lane in aio vertx plain; do
+        base=$AIO; [ $lane = plain ] && base=$PLAIN; [ $lane = vertx ] && base=$VERTX
+        progress "$round" "uploads, $lane"
+        echo "RESULT file-store op=put-1GiB lane=$lane round=$round $(measure $lane $GiB put "$SOURCES/big.bin" "$base/up-big.bin") $(rss)"
         check big.bin "$AIO/up-big.bin"
-        echo "RESULT file-store op=put-16x64MiB lane=$lane round=$round Bps=$(many put "$base") $(rss)"
+        echo "RESULT file-store op=put-16x64MiB lane=$lane round=$round $(measure $lane $GiB many put "$base") $(rss)"
         for i in $(seq 0 15); do check "part-$i.bin" "$AIO/up-part-$i.bin"; done
     done
 done 2>&1 | tee target/file-store-bench.txt
-python3 - target/file-store-bench.txt <<'PY'
-import re, statistics, sys
-figures = {}
-for line in open(sys.argv[1]):
-    m = re.match(r"RESULT file-store op=(\S+) lane=(\S+) round=\d+ Bps=(\d+(?:\.\d+)?)", line)
-    if m:
-        figures.setdefault((m[1], m[2]), []).append(float(m[3]))
-med = {k: statistics.median(v) for k, v in figures.items()}
-print("\nmedians (MB/s) and ratios, this run:")
-for op in ["get-1GiB", "get-16x64MiB", "put-1GiB", "put-16x64MiB"]:
-    aio = med[(op, "aio")]
-    line = f"  {op:14s} aio {aio / 1e6:7.0f}"
-    for ref in ["plain", "nginx"]:
-        if (op, ref) in med:
-            line += f"   {ref} {med[(op, ref)] / 1e6:7.0f} ({aio / med[(op, ref)]:.2f}x)"
-    print(line)
-PY
+python3 summarize-file-store.py target/file-store-bench.txt
 echo "resident set at the end: $(rss)"

@@ -9,6 +9,8 @@ import io.quarkiverse.aio.AioContext;
 import io.quarkiverse.aio.runtime.AioConfig;
 import io.quarkiverse.aio.runtime.AioContextProducer;
 import io.quarkus.runtime.configuration.DurationConverter;
+import io.quarkus.runtime.configuration.MemorySize;
+import io.quarkus.runtime.configuration.MemorySizeConverter;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
 
@@ -30,6 +32,7 @@ final class ProducerContext implements AutoCloseable {
     static ProducerContext create() throws Exception {
         SmallRyeConfig config = new SmallRyeConfigBuilder().addDefaultSources()
                 .withConverter(Duration.class, 100, new DurationConverter()) // Quarkus' "10s" form
+                .withConverter(MemorySize.class, 100, new MemorySizeConverter()) // and its "32M"
                 .withMapping(AioConfig.class).build();
         ExecutorService executor = new EnhancedQueueExecutor.Builder()
                 .setCorePoolSize(1)

@@ -24,14 +24,19 @@ import org.jboss.logging.Logger;
 import io.quarkiverse.aio.AioContext;
 import io.quarkiverse.aio.AioFile;
 import io.quarkiverse.aio.AioOpenOption;
+import io.quarkiverse.aio.vertx.AioFileSystem;
 import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.file.AsyncFile;
+import io.vertx.core.file.FileSystemException;
+import io.vertx.core.file.OpenOptions;
 
 /**
- * Stores blobs as files in one directory, every byte written and read through the {@link AioContext} with O_DIRECT.
+ * Stores blobs as files in one directory, every byte written and read through the {@link AioContext}: over HTTP with
+ * the Vert.x {@code AsyncFile}s of {@link AioFileSystem}, which move whole blocks with O_DIRECT.
  * An upload goes to a temporary file, preallocated to its announced length (so that a full disk answers before the
  * body is read), and is renamed over the target when complete and synced, so readers see the old or the new content,
  * never a mix. The methods here block briefly on metadata (open, stat, rename): {@link FileStoreRoutes} calls them
- * off the event loop. The bytes themselves move in {@link Download} and {@link Upload}.
+ * off the event loop. The bytes themselves move through {@link AioFileSystem}'s {@code AsyncFile}s.
  */
 @ApplicationScoped
 public class FileStore {
@@ -46,6 +51,9 @@ public class FileStore {
 
     @Inject
     AioContext aio;
+
+    @Inject
+    AioFileSystem files;
 
     @ConfigProperty(name = "demo.data-dir", defaultValue = "data")
     Path configuredDir;
@@ -101,30 +109,56 @@ public class FileStore {
 
     /** An open file and the state it was opened in, or null when there is no file of that name. */
     public Download open(String name) throws IOException {
+        return openStable(name, path -> aio.open(path, AioOpenOption.DIRECT), Download::new, AioFile::close);
+    }
+
+    /** {@link #open(String)} as a Vert.x {@code AsyncFile}, for streaming over HTTP. */
+    AsyncDownload openAsync(String name) throws IOException {
+        return openStable(name, path -> {
+            try {
+                return files.openBlocking(path.toString(), new OpenOptions().setWrite(false).setCreate(false));
+            } catch (FileSystemException e) {
+                if (e.getCause() instanceof NoSuchFileException gone) {
+                    throw gone;
+                }
+                throw e;
+            }
+        }, AsyncDownload::new, AsyncFile::close);
+    }
+
+    private interface Opener<F> {
+        F open(Path path) throws IOException;
+    }
+
+    /**
+     * Opens the named file and checks that its ETag is the same after the open as before: the descriptor is that
+     * file, not one renamed over it meanwhile.
+     */
+    private <F, D> D openStable(String name, Opener<F> opener, java.util.function.BiFunction<F, StoredFile, D> result,
+            java.util.function.Consumer<F> close) throws IOException {
         Path path = resolve(name);
         for (;;) {
             StoredFile before = StoredFile.stat(name, path);
             if (before == null) {
                 return null;
             }
-            AioFile file;
+            F file;
             try {
-                file = aio.open(path, AioOpenOption.DIRECT);
+                file = opener.open(path);
             } catch (NoSuchFileException e) {
                 return null;
             }
-            // The same ETag after the open: the descriptor is that file, not one renamed over it meanwhile.
             StoredFile after;
             try {
                 after = StoredFile.stat(name, path);
             } catch (IOException | RuntimeException e) {
-                file.close();
+                close.accept(file);
                 throw e;
             }
             if (after != null && after.etag().equals(before.etag())) {
-                return new Download(file, after);
+                return result.apply(file, after);
             }
-            file.close();
+            close.accept(file);
         }
     }
 
@@ -135,9 +169,13 @@ public class FileStore {
         }
     }
 
+    /** The same, as a Vert.x {@code AsyncFile}. */
+    record AsyncDownload(AsyncFile file, StoredFile stat) {
+    }
+
     /**
      * Starts an upload: checks the preconditions, creates the temporary file and preallocates {@code length} bytes
-     * (ENOSPC here, before the body is read, is answered 507).
+     * (ENOSPC here, before the body is read, is answered 507), then opens it as a Vert.x {@code AsyncFile}.
      *
      * @param length the announced length, or -1 when unknown (chunked)
      * @throws PreconditionFailedException when a precondition does not hold
@@ -145,34 +183,35 @@ public class FileStore {
     TempFile beginUpload(String name, long length, Preconditions preconditions) throws IOException {
         checkPreconditions(name, preconditions);
         Path temp = dataDir.resolve(TEMP_PREFIX + UUID.randomUUID());
-        AioFile file = aio.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, AioOpenOption.DIRECT);
         try {
-            if (length > 0) {
-                file.preallocate(0, length);
+            try (AioFile created = aio.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                if (length > 0) {
+                    created.preallocate(0, length);
+                }
             }
-            return new TempFile(name, temp, file);
+            return new TempFile(name, temp,
+                    files.openBlocking(temp.toString(), new OpenOptions().setRead(false).setCreate(false)));
         } catch (IOException | RuntimeException e) {
-            file.close();
             Files.deleteIfExists(temp);
             throw e;
         }
     }
 
     /** An upload's temporary file. */
-    record TempFile(String name, Path path, AioFile file) {
+    record TempFile(String name, Path path, AsyncFile file) {
     }
 
     /**
-     * Cuts the temporary file to the bytes received, syncs it, and renames it over the target if the preconditions
-     * still hold; then syncs the directory, so that the new name survives a crash too. Blocks.
+     * Once the body is in the temporary file and the file is closed: syncs it, and renames it over the target if the
+     * preconditions still hold; then syncs the directory, so that the new name survives a crash too. Blocks.
      *
      * @return true when the name was new, false when an existing file was replaced
      */
-    boolean commitUpload(TempFile temp, long size, Preconditions preconditions) throws IOException {
+    boolean commitUpload(TempFile temp, Preconditions preconditions) throws IOException {
         try {
-            temp.file().truncate(size); // the preallocation, or the padding of the last block to the alignment
-            Stages.await(temp.file().fsync());
-            temp.file().close();
+            try (FileChannel data = FileChannel.open(temp.path(), StandardOpenOption.WRITE)) {
+                data.force(true);
+            }
             Path target = resolve(temp.name());
             boolean created;
             synchronized (stripe(temp.name())) {
@@ -189,9 +228,8 @@ public class FileStore {
         }
     }
 
-    /** Drops an upload: closes and deletes its temporary file (a no-op once it was renamed). */
+    /** Drops an upload: deletes its temporary file (a no-op once it was renamed). */
     void abortUpload(TempFile temp) throws IOException {
-        temp.file().close();
         Files.deleteIfExists(temp.path());
     }
 

@@ -10,9 +10,9 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import io.quarkiverse.aio.AioException;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.file.AsyncFile;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -41,10 +41,7 @@ public class FileStoreRoutes {
     @Inject
     Vertx vertx;
 
-    private BufferPool pool;
-
     void routes(@Observes Router router) {
-        pool = new BufferPool(store.aio());
         router.route(HttpMethod.GET, "/files").handler(this::list);
         router.route(HttpMethod.GET, "/files/:name").handler(ctx -> get(ctx, true));
         router.route(HttpMethod.HEAD, "/files/:name").handler(ctx -> get(ctx, false));
@@ -64,12 +61,12 @@ public class FileStoreRoutes {
         }
         HttpServerRequest request = ctx.request();
         HttpServerResponse response = ctx.response();
-        blocking(() -> store.open(name)).onComplete(opened -> {
+        blocking(() -> store.openAsync(name)).onComplete(opened -> {
             if (opened.failed()) {
                 fail(response, opened.cause());
                 return;
             }
-            FileStore.Download download = opened.result();
+            FileStore.AsyncDownload download = opened.result();
             if (download == null) {
                 text(response, 404, "no file " + name + "\n");
                 return;
@@ -112,7 +109,14 @@ public class FileStoreRoutes {
                 response.end();
                 return;
             }
-            DownloadStream.send(download.file(), response, pool, start, length);
+            // The file streams itself to the response: its blocks go to the socket as read, without a copy.
+            AsyncFile stream = download.file().setReadPos(start).setReadLength(length);
+            stream.pipeTo(response).onComplete(sent -> {
+                if (sent.failed()) {
+                    LOG.debugf("Download of %s stopped: %s", name, sent.cause().toString());
+                }
+                stream.close();
+            });
         });
     }
 
@@ -136,7 +140,6 @@ public class FileStoreRoutes {
             return;
         }
         Preconditions preconditions = Preconditions.of(request);
-        Context context = vertx.getOrCreateContext();
         blocking(() -> store.beginUpload(name, announced, preconditions)).onComplete(begun -> {
             if (begun.failed()) {
                 response.putHeader(HttpHeaders.CONNECTION, "close"); // the body stays unread: no reuse
@@ -147,13 +150,22 @@ public class FileStoreRoutes {
             if ("100-continue".equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT))) {
                 response.writeContinue();
             }
-            UploadStream.receive(request, temp.file(), pool).thenApply(received -> {
-                if (announced >= 0 && received != announced) {
-                    throw new IllegalArgumentException("the body had " + received + " bytes, not its Content-Length "
+            if (response.closed()) { // went away while the file was prepared: no handler will hear of it
+                temp.file().close().onComplete(closed -> blocking(() -> {
+                    store.abortUpload(temp);
+                    return null;
+                }));
+                return;
+            }
+            // The body goes into the file (pipeTo ends, so closes, it): the request pauses while the file is busy.
+            AsyncFile file = temp.file();
+            request.pipeTo(file).onComplete(piped -> {
+                long received = file.getWritePos();
+                Throwable error = piped.cause();
+                if (error == null && announced >= 0 && received != announced) {
+                    error = new IllegalArgumentException("the body had " + received + " bytes, not its Content-Length "
                             + announced);
                 }
-                return received;
-            }).whenComplete((received, error) -> context.runOnContext(v -> {
                 if (error != null) {
                     if (!request.isEnded()) {
                         response.putHeader(HttpHeaders.CONNECTION, "close"); // the rest of the body stays unread
@@ -165,14 +177,14 @@ public class FileStoreRoutes {
                     fail(response, error);
                     return;
                 }
-                blocking(() -> store.commitUpload(temp, received, preconditions)).onComplete(committed -> {
+                blocking(() -> store.commitUpload(temp, preconditions)).onComplete(committed -> {
                     if (committed.failed()) {
                         fail(response, committed.cause());
                     } else {
                         response.setStatusCode(committed.result() ? 201 : 204).end();
                     }
                 });
-            }));
+            });
         });
     }
 
@@ -240,8 +252,8 @@ public class FileStoreRoutes {
             status = 507;
         } else if (cause instanceof IllegalArgumentException) {
             status = 400;
-        } else if (cause instanceof IOException && cause.getMessage() != null
-                && cause.getMessage().contains("went away")) {
+        } else if (cause instanceof io.vertx.core.http.HttpClosedException || cause instanceof IOException
+                && cause.getMessage() != null && cause.getMessage().contains("went away")) {
             response.reset();
             return;
         } else {

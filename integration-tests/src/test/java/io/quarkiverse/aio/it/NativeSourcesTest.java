@@ -29,7 +29,7 @@ class NativeSourcesTest {
     @RegisterExtension
     static final QuarkusProdModeTest build = new QuarkusProdModeTest()
             .withApplicationRoot(jar -> jar.addClasses(FileStore.class, StoredFile.class, FileStoreRoutes.class, HttpRange.class,
-                    BufferPool.class, DownloadStream.class, UploadStream.class, Preconditions.class))
+                    Preconditions.class))
             .setApplicationName("aio-native-sources")
             .setApplicationVersion("1")
             .overrideConfigKey("quarkus.native.enabled", "true")
