@@ -3,13 +3,14 @@
 # nginx (sendfile on) serving the same files from the same directory, against Vert.x's own AsyncFile
 # (vertx.fileSystem().open) on the same kind of routes (/vertx/files), and against the plain Quarkus endpoints of the
 # same application (/plain/files: RestResponse<Path>, sent by Vert.x with sendfile; FileChannel on a worker thread for
-# uploads). The application runs with -Xmx64m and its application.properties (the quarkus.aio.* defaults).
+# uploads), and, for uploads, against what fio writes to the same disk in the same run (the bound of any upload; the
+# disk's write rate moves by a third within an hour). The application runs with -Xmx64m and its application.properties (the quarkus.aio.* defaults).
 # Interleaved rounds, medians, ratios in the same run; CPU seconds of the serving process per GiB moved.
 #
 #   bench/file-store-bench.sh                  # 3 rounds
 #   ROUNDS=5 bench/file-store-bench.sh
 #
-# Needs root (the page cache is dropped before each download) and nginx (Debian's package, installed when missing).
+# Needs root (the page cache is dropped before each download), nginx and fio (Debian's, installed when missing).
 set -euo pipefail
 cd "$(dirname "$0")"
 ROUNDS=${ROUNDS:-3}
@@ -20,7 +21,7 @@ JAVA=$JAVA_HOME/bin/java
 . ./demo-app.sh
 APP=../integration-tests/target/quarkus-app/quarkus-run.jar
 [ "$(id -u)" = 0 ] || { echo "run as root: the page cache is dropped before each download" >&2; exit 1; }
-command -v nginx >/dev/null || { apt-get update -qq && apt-get install -y -qq nginx >/dev/null; }
+command -v nginx >/dev/null && command -v fio >/dev/null || { apt-get update -qq && apt-get install -y -qq nginx fio >/dev/null; }
 [ -f "$APP" ] || (cd .. && ./mvnw -q -B install -DskipTests)
 
 STORE=$(mkdir -p target/file-store-bench && cd target/file-store-bench && pwd)
@@ -67,7 +68,8 @@ TICKS=$(getconf CLK_TCK)
 # CPU time (user + system, in clock ticks) of the server of a lane: the application, or every nginx process
 ticks() {
     local pids=$APP_PID
-    [ "$1" = nginx ] && pids=$(pgrep -f "nginx -c $PWD/target/nginx.conf" | tr '\n' ' ')
+    [ "$1" = nginx ] && pids="$NGINX_PID $(pgrep -P "$NGINX_PID" | tr '\n' ' ')" # the master and its workers
+    [ "$1" = disk ] && pids=""
     local total=0
     for pid in $pids; do total=$((total + $(awk '{print $14 + $15}' /proc/"$pid"/stat))); done
     echo $total
@@ -91,16 +93,30 @@ rss() { awk '/VmRSS|VmHWM/ {printf "%s=%sMiB ", $1, int($2 / 1024)}' /proc/$APP_
 check() { # name url-of-stored-copy: every byte compared with the source
     curl -sf "$2" | cmp -s - "$SOURCES/$1" || { echo "MISMATCH: $2 differs from $1" >&2; exit 1; }
 }
+cached() { for f in "$@"; do cat "$SOURCES"/$f >/dev/null; done; } # reads sources into the page cache
 # one download or upload, bytes per second
 get() { curl -sf -o /dev/null -w '%{speed_download}' "$1"; }
-put() { curl -sf -o /dev/null -w '%{speed_upload}' -T "$1" "$2"; }
+# (no "Expect: 100-continue": curl would wait a second for a route that does not answer it, and time that)
+put() { curl -sf -o /dev/null -H 'Expect:' -w '%{speed_upload}' -T "$1" "$2"; }
+# What the disk itself writes, the bound of every upload: fio writing the same bytes in 1 MiB O_DIRECT blocks, 4 in
+# flight, into space preallocated as the demo does, and synced at the end as the demo does; JOBS files at once.
+disk() { # JOBS SIZE: aggregate bytes per second over the wall time
+    local start end
+    rm -f "$STORE"/fio.*
+    start=$(date +%s%N)
+    fio --name=disk --directory="$STORE" --filename_format='fio.$jobnum' --numjobs="$1" --size="$2" --bs=1m \
+        --iodepth=4 --ioengine=libaio --direct=1 --rw=write --fallocate=native --end_fsync=1 >/dev/null
+    end=$(date +%s%N)
+    rm -f "$STORE"/fio.*
+    echo $(( GiB * 1000000000 / (end - start) ))
+}
 # 16 at once: aggregate bytes per second over the wall time of the slowest
 many() { # get|put base
     local start end
     start=$(date +%s%N)
     local pids=()
     for i in $(seq 0 15); do
-        if [ "$1" = get ]; then curl -sf -o /dev/null "$2/part-$i.bin" & else curl -sf -o /dev/null -T "$SOURCES/part-$i.bin" "$2/up-part-$i.bin" & fi
+        if [ "$1" = get ]; then curl -sf -o /dev/null "$2/part-$i.bin" & else curl -sf -o /dev/null -H 'Expect:' -T "$SOURCES/part-$i.bin" "$2/up-part-$i.bin" & fi
         pids+=($!)
     done
     for pid in "${pids[@]}"; do wait "$pid" || { echo "a transfer failed at $2" >&2; exit 1; }; done
@@ -136,11 +152,16 @@ for round in $(seq 1 "$ROUNDS"); do
     for lane in aio vertx plain; do
         base=$AIO; [ $lane = plain ] && base=$PLAIN; [ $lane = vertx ] && base=$VERTX
         progress "$round" "uploads, $lane"
+        cached big.bin # curl reads the body from the page cache, not from the disk the server writes to
         echo "RESULT file-store op=put-1GiB lane=$lane round=$round $(measure $lane $GiB put "$SOURCES/big.bin" "$base/up-big.bin") $(rss)"
         check big.bin "$AIO/up-big.bin"
+        cached part-*.bin
         echo "RESULT file-store op=put-16x64MiB lane=$lane round=$round $(measure $lane $GiB many put "$base") $(rss)"
         for i in $(seq 0 15); do check "part-$i.bin" "$AIO/up-part-$i.bin"; done
     done
+    progress "$round" "the disk's own write rate, fio"
+    echo "RESULT file-store op=put-1GiB lane=disk round=$round $(measure disk $GiB disk 1 1g)"
+    echo "RESULT file-store op=put-16x64MiB lane=disk round=$round $(measure disk $GiB disk 16 64m)"
 done 2>&1 | tee target/file-store-bench.txt
 python3 summarize-file-store.py target/file-store-bench.txt
 echo "resident set at the end: $(rss)"
