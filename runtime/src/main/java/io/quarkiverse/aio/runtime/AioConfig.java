@@ -107,7 +107,9 @@ public interface AioConfig {
     interface VertxFiles {
         /**
          * How much memory, in aligned 1 MiB blocks, the read-ahead and the write staging of all the files together may
-         * hold. A stream that finds none free waits for one (its reads pause, its writes report a full queue). The
+         * hold. A read stream that finds none free waits for one; a write that finds none free waits for a block of
+         * its own stream being written, or, when its stream has none in the kernel, goes through the page cache, so
+         * that streams waiting for each other (a pipe from one file to another) never deadlock. The
          * blocks count against the JVM's direct-memory limit, which is the heap size unless
          * {@code -XX:MaxDirectMemorySize} says otherwise: keep the budget well below it.
          */

@@ -2,6 +2,7 @@ package io.quarkiverse.aio.vertx;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -41,8 +42,17 @@ final class WriteBehind {
         }
     }
 
+    /** A write accepted while no block was free, waiting for one of this stream's blocks to come back. */
+    private record Waiting(Buffer data, int offset, long position) {
+    }
+
     private final AioAsyncFile file;
     private final List<Runnable> drainedCallbacks = new ArrayList<>();
+    private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
+    private long waitingBytes;
+    /** While waiting writes resume: the block just come back, not yet used. */
+    private MemorySegment returned;
+    private int flightsInKernel;
     private MemorySegment stage;
     /** The file position of the stage's first byte (aligned), and the staged range [from, to). */
     private long stageBase;
@@ -83,7 +93,11 @@ final class WriteBehind {
 
     /** The end of the bytes accepted and not yet in the file (0 when none): the file is at least that long. */
     long pendingEnd() {
-        return stage != null ? to : 0;
+        long end = stage != null ? to : 0;
+        for (Waiting write : waiting) {
+            end = Math.max(end, write.position() + write.data().length() - write.offset());
+        }
+        return end;
     }
 
     /** Accepts {@code data} for {@code position} on: it is on its way to the file when {@code handler} hears of it. */
@@ -93,29 +107,38 @@ final class WriteBehind {
                 handler.handle(Future.failedFuture(failure));
                 return;
             }
-            copyIn(data, position);
-            overflow |= inKernel >= maxQueued;
+            int copied = waiting.isEmpty() ? copyIn(data, 0, position) : 0; // else after the writes that wait
+            if (copied < data.length()) {
+                waiting.addLast(new Waiting(data, copied, position + copied));
+                waitingBytes += data.length() - copied;
+            }
+            overflow |= inKernel + waitingBytes >= maxQueued;
         }
         handler.handle(Future.succeededFuture());
     }
 
     /**
-     * Copies {@code data} into blocks, writing each that fills. When the budget has no block free, the rest goes
-     * straight to the buffered file instead (the kernel copies it): a write never waits for a block, so streams
-     * that hold blocks while they wait for a writer (a pipe from one file to another) cannot wait for each other.
+     * Copies {@code data} from {@code offset} into blocks, writing each that fills, and returns how far it got. When
+     * the budget has no block free and a block of this stream's own is in the kernel, it stops there: the rest waits
+     * (its buffer kept, as a buffered write keeps it) for that block to come back, and counts towards a full queue.
+     * A stream with no block in the kernel, which could only wait for other streams, writes the rest straight to the
+     * buffered file instead (the kernel copies it): streams that hold blocks while they wait for a writer (a pipe from
+     * one file to another) cannot wait for each other.
      */
-    private void copyIn(Buffer data, long position) {
+    private int copyIn(Buffer data, int offset, long position) {
         int length = data.length();
-        int offset = 0;
         while (offset < length) {
             if (stage != null && position != to) {
                 submitStage(); // not the next byte of the block: write what it holds first
             }
             if (stage == null) {
-                MemorySegment block = file.pool().tryTake();
+                MemorySegment block = takeBlock();
                 if (block == null) {
+                    if (flightsInKernel > 0) {
+                        return offset;
+                    }
                     unstaged(data, offset, position);
-                    return;
+                    return length;
                 }
                 stage = block;
                 stageBase = position / file.writeAlignment() * file.writeAlignment();
@@ -130,6 +153,38 @@ final class WriteBehind {
                 submitStage();
             }
         }
+        return length;
+    }
+
+    /** A block come back from the kernel that waiting writes may use first, or else one from the budget. */
+    private MemorySegment takeBlock() {
+        MemorySegment block = returned;
+        if (block != null) {
+            returned = null;
+            return block;
+        }
+        return file.pool().tryTake();
+    }
+
+    /** Copies the waiting writes, in order, into the block {@code flight} gave back, and on as far as blocks allow. */
+    private void resumeWaiting(MemorySegment block) {
+        returned = block;
+        while (!waiting.isEmpty()) {
+            Waiting next = waiting.pollFirst();
+            int length = next.data().length();
+            waitingBytes -= length - next.offset();
+            int copied = copyIn(next.data(), next.offset(), next.position());
+            if (copied < length) {
+                waiting.addFirst(new Waiting(next.data(), copied, next.position() + copied - next.offset()));
+                waitingBytes += length - copied;
+                break;
+            }
+        }
+        if (returned != null) {
+            file.pool().give(returned);
+            returned = null;
+        }
+        submitIfDrainWanted();
     }
 
     private void unstaged(Buffer data, int offset, long position) {
@@ -157,6 +212,7 @@ final class WriteBehind {
             return;
         }
         Flight flight = new Flight(block);
+        flightsInKernel++;
         AioFile direct = file.directWriteFile();
         int alignment = file.writeAlignment();
         long middleStart = ReadAhead.alignUp(from, alignment);
@@ -212,8 +268,17 @@ final class WriteBehind {
             } else {
                 reported = null;
             }
+            if (failure != null) { // the stream has failed: what waits is never written, as writes after it
+                waiting.clear();
+                waitingBytes = 0;
+            }
             if (flight != null && --flight.pieces == 0) {
-                file.pool().give(flight.block);
+                flightsInKernel--;
+                if (waiting.isEmpty()) {
+                    file.pool().give(flight.block);
+                } else {
+                    resumeWaiting(flight.block);
+                }
             }
         }
         if (reported != null) {
@@ -231,7 +296,7 @@ final class WriteBehind {
         Handler<Void> drained = null;
         List<Runnable> callbacks = List.of();
         synchronized (file) {
-            if (overflow && inKernel <= maxQueued / 2) {
+            if (overflow && inKernel + waitingBytes <= maxQueued / 2) {
                 overflow = false;
                 drained = drainHandler;
             }
@@ -247,7 +312,7 @@ final class WriteBehind {
     }
 
     private boolean isDrained() {
-        return stage == null && piecesInKernel == 0;
+        return stage == null && piecesInKernel == 0 && waiting.isEmpty();
     }
 
     private void submitIfDrainWanted() {

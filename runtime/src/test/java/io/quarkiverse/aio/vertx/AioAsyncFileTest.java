@@ -441,6 +441,60 @@ class AioAsyncFileTest {
         assertEquals(0, files.poolInUse(), "every block back in the pool");
     }
 
+    /**
+     * Four streams each write more than the whole budget (8 blocks) before any block comes back: the writes that find
+     * no block wait for their stream's own, in order, a flush in the middle waits for them too, and every byte lands.
+     */
+    @Test
+    void writesBeyondTheBudgetWaitForTheirStreamsBlocksInOrder() throws Exception {
+        int streams = 4;
+        List<byte[]> data = new ArrayList<>();
+        List<String> paths = new ArrayList<>();
+        List<Boolean> flushedAll = new CopyOnWriteArrayList<>();
+        for (int i = 0; i < streams; i++) {
+            data.add(random(10_000_000 + 4097 * i, 40 + i));
+            paths.add(fresh());
+        }
+        on(() -> {
+            List<Future<Void>> ends = new ArrayList<>();
+            for (int i = 0; i < streams; i++) {
+                byte[] bytes = data.get(i);
+                String path = paths.get(i);
+                ends.add(files.open(path, new OpenOptions()).compose(file -> {
+                    Random sizes = new Random(path.hashCode());
+                    int half = bytes.length / 2;
+                    Future<Void> flushed = null;
+                    for (int at = 0; at < bytes.length;) {
+                        int n = Math.min(bytes.length - at, 1 + sizes.nextInt(300_000));
+                        file.write(Buffer.buffer(java.util.Arrays.copyOfRange(bytes, at, at + n)));
+                        at += n;
+                        if (flushed == null && at >= half) {
+                            long expected = at;
+                            flushed = file.flush().map(v -> {
+                                flushedAll.add(sizeOf(path) >= expected);
+                                return null;
+                            });
+                        }
+                    }
+                    return flushed.compose(v -> file.end());
+                }));
+            }
+            return Future.all(ends).mapEmpty();
+        });
+        for (int i = 0; i < streams; i++) {
+            assertArrayEquals(data.get(i), Files.readAllBytes(Path.of(paths.get(i))), "stream " + i);
+        }
+        assertEquals(List.of(true, true, true, true), flushedAll, "each flush saw the writes before it in the file");
+    }
+
+    private static long sizeOf(String path) {
+        try {
+            return Files.size(Path.of(path));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     @Test
     void locksAreRecordLocksAsVertxs() throws Exception {
         AsyncFile file = open(fresh(), new OpenOptions());
