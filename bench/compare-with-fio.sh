@@ -102,9 +102,24 @@ print("RESULT job=%s engine=%s threads=%s iops=%.0f p50_us=%.1f p99_us=%.1f cpu_
 # Creates the file (real blocks, not holes) once, and learns the size of the stage a read returns.
 bench --jobs randread-4k-qd1 --engines aio --warmup 0 --seconds 0.1 | grep '^STAGE' | tee -a "$RESULTS"
 
+# Progress, to stderr: which round, row and job, and the time left, estimated from the steps done so far.
+STEPS=0
+for row in ${ROWS//,/ }; do STEPS=$((STEPS + $(row_runs "$row" | wc -l))); done
+STEPS=$((STEPS * ROUNDS))
+STEP=0
+STARTED=$(date +%s)
+progress() { # round row job
+    local now left="?"
+    now=$(date +%s)
+    [ "$STEP" -gt 0 ] && left="about $(( (now - STARTED) * (STEPS - STEP) / STEP ))s"
+    STEP=$((STEP + 1))
+    echo "[round $1/$ROUNDS, row $2, $3: step $STEP/$STEPS, elapsed $((now - STARTED))s, $left left]" >&2
+}
+
 for round in $(seq 1 "$ROUNDS"); do
     for row in ${ROWS//,/ }; do
         while read -r job fio engines; do
+            progress "$round" "$row" "$job"
             qd=${job##*-qd}
             case "$fio" in
                 fio) run_fio "$job" | tee -a "$RESULTS" ;;
