@@ -136,3 +136,4 @@ done
 
 python3 "$(pwd)/summarize.py" "$RESULTS"
 echo "Raw results: bench/$RESULTS"
+./charts.sh "$RESULTS" || echo "no chart drawn (see above)" >&2

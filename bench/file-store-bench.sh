@@ -164,4 +164,5 @@ for round in $(seq 1 "$ROUNDS"); do
     echo "RESULT file-store op=put-16x64MiB lane=disk round=$round $(measure disk $GiB disk 16 64m)"
 done 2>&1 | tee target/file-store-bench.txt
 python3 summarize-file-store.py target/file-store-bench.txt
+./charts.sh target/file-store-bench.txt || echo "no chart drawn (see above)" >&2
 echo "resident set at the end: $(rss)"

@@ -2,20 +2,26 @@
 """Medians and ratios of a compare-with-fio.sh run, row by row, against the targets of docs/.../benchmarks.adoc.
 
     python3 bench/summarize.py bench/target/compare-*.txt     # prints the tables, then the AsciiDoc rows
+
+bench/charts.py draws the same comparisons (load, then comparisons).
 """
 import statistics
 import sys
 
 runs, stage_bytes, header = {}, None, ""
-for line in open(sys.argv[1]):
-    if line.startswith("#") and not header:
-        header = line[1:].strip()
-    if line.startswith("STAGE"):
-        stage_bytes = float(line.split("=")[1])
-    if not line.startswith("RESULT"):
-        continue
-    fields = dict(kv.split("=", 1) for kv in line.split()[1:])
-    runs.setdefault((fields["job"], fields["engine"]), []).append(fields)
+
+
+def load(path):
+    global stage_bytes, header
+    for line in open(path):
+        if line.startswith("#") and not header:
+            header = line[1:].strip()
+        if line.startswith("STAGE"):
+            stage_bytes = float(line.split("=")[1])
+        if not line.startswith("RESULT"):
+            continue
+        fields = dict(kv.split("=", 1) for kv in line.split()[1:])
+        runs.setdefault((fields["job"], fields["engine"]), []).append(fields)
 
 
 def med(job, engine, key):
@@ -35,7 +41,8 @@ def verdict(value, ok):
     return "" if value is None else ("ok" if ok(value) else "MISSED")
 
 
-rows = []  # (row, what, ours, reference, iops, cpu, iops ratio, cpu ratio, target, verdict)
+rows = []  # (row, job, ours, reference, iops, cpu, ref iops, ref cpu, iops ratio, cpu ratio, target, verdict)
+limits = {}  # (row, job, ours) -> (least IOPS ratio, most CPU ratio) of the target; a CPU limit of 99: a reference
 
 
 def compare(row, job, ours, ref, iops_min, cpu_max, target):
@@ -45,57 +52,68 @@ def compare(row, job, ours, ref, iops_min, cpu_max, target):
         return
     iq, cq = ratio(i, ri), ratio(c, rc)
     ok = iq >= iops_min and cq <= cpu_max
+    limits[(row, job, ours)] = (iops_min, cpu_max)
     rows.append((row, job, ours, ref, i, c, ri, rc, iq, cq, target,
                  "reference" if cpu_max == 99 else "ok" if ok else "MISSED"))
 
 
-for job in ("randread-4k-qd1", "randread-4k-qd32", "randread-4k-qd128", "randwrite-4k-qd32"):
-    for engine in ("aio", "aio-shared"):
-        compare(1, job, engine, "fio", 0.95, 1.10, "IOPS >= 0.95x, CPU <= 1.10x fio")
-for job in ("randread-4k-qd1", "randread-4k-qd16", "randread-4k-qd64"):
-    for kind in ("platform", "virtual"):
-        compare(2, job, "aio-blocking-" + kind, "fc-" + kind, 0.95, 1.25, "IOPS >= 0.95x, CPU <= 1.25x FileChannel")
-    compare("2*", job, "fio-threads", "fc-platform", 0.0, 99, "kernel AIO's own cost, same threads (fio)")
-compare(3, "randread-4k-qd32", "aio-eventloop", "fc-executeblocking", 1.0, 0.33,
-        "IOPS >= 1.0x at CPU <= 0.33x of executeBlocking")
-for n in (1, 4, 16, 64):
-    compare(4, "randread-4k-qd64", "aio-submitters-%d" % n, "aio-submitters-1", 0.0, 1.15,
-            "CPU within +-15% of 1 thread")
-for n in (1, 4, 16, 64):
-    compare("4*", "randread-4k-qd64", "fio-submitters-%d" % n, "fio-submitters-1", 0.0, 99,
-            "kernel AIO's own growth, same threads (fio)")
-    compare("4*", "randread-4k-qd64", "aio-submitters-%d" % n, "fio-submitters-%d" % n, 0.0, 99,
-            "against fio with the same threads")
+def comparisons():
+    for job in ("randread-4k-qd1", "randread-4k-qd32", "randread-4k-qd128", "randwrite-4k-qd32"):
+        for engine in ("aio", "aio-shared"):
+            compare(1, job, engine, "fio", 0.95, 1.10, "IOPS >= 0.95x, CPU <= 1.10x fio")
+    for job in ("randread-4k-qd1", "randread-4k-qd16", "randread-4k-qd64"):
+        for kind in ("platform", "virtual"):
+            compare(2, job, "aio-blocking-" + kind, "fc-" + kind, 0.95, 1.25, "IOPS >= 0.95x, CPU <= 1.25x FileChannel")
+        compare("2*", job, "fio-threads", "fc-platform", 0.0, 99, "kernel AIO's own cost, same threads (fio)")
+    compare(3, "randread-4k-qd32", "aio-eventloop", "fc-executeblocking", 1.0, 0.33,
+            "IOPS >= 1.0x at CPU <= 0.33x of executeBlocking")
+    for n in (1, 4, 16, 64):
+        compare(4, "randread-4k-qd64", "aio-submitters-%d" % n, "aio-submitters-1", 0.0, 1.15,
+                "CPU within +-15% of 1 thread")
+    for n in (1, 4, 16, 64):
+        compare("4*", "randread-4k-qd64", "fio-submitters-%d" % n, "fio-submitters-1", 0.0, 99,
+                "kernel AIO's own growth, same threads (fio)")
+        compare("4*", "randread-4k-qd64", "aio-submitters-%d" % n, "fio-submitters-%d" % n, 0.0, 99,
+                "against fio with the same threads")
+    return rows
 
-print()
-print(header)
-print("Medians over rounds; every aio row is the context @Inject AioContext gets, no quarkus.aio.* set"
-      " (unless config= says otherwise in the raw lines)")
-print("%-4s %-18s %-22s %-19s %9s %8s %9s %8s %7s %7s  %s" % ("row", "job", "engine", "reference", "IOPS", "CPU us",
-      "ref IOPS", "ref CPU", "IOPS x", "CPU x", "target"))
-for r in rows:
-    print("%-4s %-18s %-22s %-19s %9.0f %8.2f %9.0f %8.2f %7.2f %7.2f  %s: %s" % r)
 
-print()
-print("Row 5, buffers from the caller's Arena.ofShared (copied through library memory) against AioFile.allocate:"
-      " CPU <= 1.15x")
-for job in ("randread-4k-qd1", "randread-4k-qd32", "randread-4k-qd128", "randwrite-4k-qd32"):
-    c = ratio(med(job, "aio-shared", "cpu_us_per_io"), med(job, "aio", "cpu_us_per_io"))
-    print("  %-18s CPU x %s %s" % (job, fmt(c), verdict(c, lambda v: v <= 1.15)))
+def main(path):
+    load(path)
+    comparisons()
+    print()
+    print(header)
+    print("Medians over rounds; every aio row is the context @Inject AioContext gets, no quarkus.aio.* set"
+          " (unless config= says otherwise in the raw lines)")
+    print("%-4s %-18s %-22s %-19s %9s %8s %9s %8s %7s %7s  %s" % ("row", "job", "engine", "reference", "IOPS", "CPU us",
+          "ref IOPS", "ref CPU", "IOPS x", "CPU x", "target"))
+    for r in rows:
+        print("%-4s %-18s %-22s %-19s %9.0f %8.2f %9.0f %8.2f %7.2f %7.2f  %s: %s" % r)
 
-print()
-print("Row 6, heap per operation beyond the returned stage (%s bytes), all threads, harness included: <= 64 bytes"
-      % fmt(stage_bytes, "%.0f"))
-for job, engine in [(j, "aio") for j in ("randread-4k-qd1", "randread-4k-qd32", "randread-4k-qd128",
-                                          "randwrite-4k-qd32")] + [("randread-4k-qd64", "aio-submitters-%d" % n)
-                                                                   for n in (1, 4, 16, 64)]:
-    a = med(job, engine, "alloc_b_per_io")
-    beyond = None if a is None or stage_bytes is None else a - stage_bytes
-    print("  %-18s %-20s %s B/IO, beyond the stage %s %s" % (job, engine, fmt(a, "%.0f"), fmt(beyond, "%.0f"),
-                                                          verdict(beyond, lambda v: v <= 64)))
+    print()
+    print("Row 5, buffers from the caller's Arena.ofShared (copied through library memory) against AioFile.allocate:"
+          " CPU <= 1.15x")
+    for job in ("randread-4k-qd1", "randread-4k-qd32", "randread-4k-qd128", "randwrite-4k-qd32"):
+        c = ratio(med(job, "aio-shared", "cpu_us_per_io"), med(job, "aio", "cpu_us_per_io"))
+        print("  %-18s CPU x %s %s" % (job, fmt(c), verdict(c, lambda v: v <= 1.15)))
 
-print()
-print("AsciiDoc rows for docs/modules/ROOT/pages/benchmarks.adoc:")
-for r in rows:
-    print("|%s |%s |%s |%s |%.0f |%.2f |%.0f |%.2f |*%.2f* |*%.2f* |%s" % (r[0], r[1], r[2], r[3], r[4], r[5], r[6],
-                                                                      r[7], r[8], r[9], r[11]))
+    print()
+    print("Row 6, heap per operation beyond the returned stage (%s bytes), all threads, harness included: <= 64 bytes"
+          % fmt(stage_bytes, "%.0f"))
+    for job, engine in [(j, "aio") for j in ("randread-4k-qd1", "randread-4k-qd32", "randread-4k-qd128",
+                                              "randwrite-4k-qd32")] + [("randread-4k-qd64", "aio-submitters-%d" % n)
+                                                                       for n in (1, 4, 16, 64)]:
+        a = med(job, engine, "alloc_b_per_io")
+        beyond = None if a is None or stage_bytes is None else a - stage_bytes
+        print("  %-18s %-20s %s B/IO, beyond the stage %s %s" % (job, engine, fmt(a, "%.0f"), fmt(beyond, "%.0f"),
+                                                              verdict(beyond, lambda v: v <= 64)))
+
+    print()
+    print("AsciiDoc rows for docs/modules/ROOT/pages/benchmarks.adoc:")
+    for r in rows:
+        print("|%s |%s |%s |%s |%.0f |%.2f |%.0f |%.2f |*%.2f* |*%.2f* |%s" % (r[0], r[1], r[2], r[3], r[4], r[5], r[6],
+                                                                          r[7], r[8], r[9], r[11]))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
