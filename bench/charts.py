@@ -61,7 +61,7 @@ def compare_chart(raw, out):
     figure.suptitle("%s\ninjected default AioContext; dashed: the target; blue met, orange missed"
                     % summary.header[:150], fontsize=8)
     figure.tight_layout()
-    figure.savefig(out)
+    figure.savefig(out, metadata={"Date": None})  # no timestamp: the same raw lines give the same file
 
 
 # The targets of issue 21 for the file store: (op, reference) -> least speed ratio; CPU at most 0.8x Vert.x's
@@ -93,7 +93,7 @@ def file_store_chart(raw, out):
                     "dashed: the target; blue met, orange missed, grey no target (disk: what fio writes, the bound)"
                     % os.path.basename(raw), fontsize=8)
     figure.tight_layout()
-    figure.savefig(out)
+    figure.savefig(out, metadata={"Date": None})  # no timestamp: the same raw lines give the same file
 
 
 def main(raw, out):
