@@ -52,6 +52,8 @@ final class WriteBehind {
     private long waitingBytes;
     /** While waiting writes resume: the block just come back, not yet used. */
     private MemorySegment returned;
+    /** Waiting writes are being copied (a completion run inline by a submission must not start a second copy). */
+    private boolean resuming;
     private int flightsInKernel;
     private MemorySegment stage;
     /** The file position of the stage's first byte (aligned), and the staged range [from, to). */
@@ -169,16 +171,21 @@ final class WriteBehind {
     /** Copies the waiting writes, in order, into the block {@code flight} gave back, and on as far as blocks allow. */
     private void resumeWaiting(MemorySegment block) {
         returned = block;
-        while (!waiting.isEmpty()) {
-            Waiting next = waiting.pollFirst();
-            int length = next.data().length();
-            waitingBytes -= length - next.offset();
-            int copied = copyIn(next.data(), next.offset(), next.position());
-            if (copied < length) {
-                waiting.addFirst(new Waiting(next.data(), copied, next.position() + copied - next.offset()));
-                waitingBytes += length - copied;
-                break;
+        resuming = true;
+        try {
+            while (!waiting.isEmpty()) {
+                Waiting next = waiting.pollFirst();
+                int length = next.data().length();
+                waitingBytes -= length - next.offset();
+                int copied = copyIn(next.data(), next.offset(), next.position());
+                if (copied < length) {
+                    waiting.addFirst(new Waiting(next.data(), copied, next.position() + copied - next.offset()));
+                    waitingBytes += length - copied;
+                    break;
+                }
             }
+        } finally {
+            resuming = false;
         }
         if (returned != null) {
             file.pool().give(returned);
@@ -274,7 +281,7 @@ final class WriteBehind {
             }
             if (flight != null && --flight.pieces == 0) {
                 flightsInKernel--;
-                if (waiting.isEmpty()) {
+                if (waiting.isEmpty() || resuming) { // when resuming, the copy under way takes it from the pool
                     file.pool().give(flight.block);
                 } else {
                     resumeWaiting(flight.block);
