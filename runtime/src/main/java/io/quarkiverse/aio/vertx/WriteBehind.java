@@ -22,7 +22,9 @@ import io.vertx.core.buffer.Buffer;
  * <p>
  * A write completes once its bytes are in a block, as a buffered write completes once its bytes are in the page cache:
  * a failure of the block's write later is reported to the exception handler, and fails the flush, the end or the
- * close that follows, and every write after it. Back-pressure counts the bytes in the kernel:
+ * close that follows, and every write after it. A write that finds no block free completes later: once a block of
+ * its stream comes back and takes its bytes, or, when its stream has none in the kernel, once the buffered file has
+ * them. Until then the caller's buffer is still read. Back-pressure counts the bytes in the kernel and those waiting:
  * {@code writeQueueFull()} past {@code setWriteQueueMaxSize}, the drain handler once half of it is free.
  * <p>
  * All state is guarded by the file's monitor.
@@ -42,8 +44,11 @@ final class WriteBehind {
         }
     }
 
-    /** A write accepted while no block was free, waiting for one of this stream's blocks to come back. */
-    private record Waiting(Buffer data, int offset, long position) {
+    /**
+     * A write accepted while no block was free, waiting for one of this stream's blocks to come back: its handler hears
+     * of it once its bytes are copied, so that the caller keeps its buffer untouched until then.
+     */
+    private record Waiting(Buffer data, int offset, long position, Handler<AsyncResult<Void>> handler) {
     }
 
     private final AioAsyncFile file;
@@ -110,22 +115,39 @@ final class WriteBehind {
                 return;
             }
             int copied = waiting.isEmpty() ? copyIn(data, 0, position) : 0; // else after the writes that wait
+            overflow |= inKernel + waitingBytes + data.length() - copied >= maxQueued;
             if (copied < data.length()) {
-                waiting.addLast(new Waiting(data, copied, position + copied));
-                waitingBytes += data.length() - copied;
+                if (!tookOver(data, copied, position + copied, handler)) {
+                    waiting.addLast(new Waiting(data, copied, position + copied, handler));
+                    waitingBytes += data.length() - copied;
+                }
+                return;
             }
-            overflow |= inKernel + waitingBytes >= maxQueued;
         }
         handler.handle(Future.succeededFuture());
     }
 
     /**
-     * Copies {@code data} from {@code offset} into blocks, writing each that fills, and returns how far it got. When
-     * the budget has no block free and a block of this stream's own is in the kernel, it stops there: the rest waits
-     * (its buffer kept, as a buffered write keeps it) for that block to come back, and counts towards a full queue.
-     * A stream with no block in the kernel, which could only wait for other streams, writes the rest straight to the
-     * buffered file instead (the kernel copies it): streams that hold blocks while they wait for a writer (a pipe from
-     * one file to another) cannot wait for each other.
+     * The rest of a write that found no block, when its stream has none in the kernel to wait for (it could only wait
+     * for other streams): written straight to the buffered file (the kernel copies it), its handler told when that
+     * is done. Streams that hold blocks while they wait for a writer (a pipe from one file to another) so cannot wait
+     * for each other. False when the write is to wait for a block of its stream instead.
+     */
+    private boolean tookOver(Buffer data, int offset, long position, Handler<AsyncResult<Void>> handler) {
+        if (flightsInKernel > 0) {
+            return false;
+        }
+        int length = data.length() - offset;
+        java.nio.ByteBuffer bytes = data.getByteBuf().nioBuffer(offset, length);
+        submitted(file.bufferedFile(), length, position, () -> file.bufferedFile().write(bytes, position), null,
+                handler);
+        return true;
+    }
+
+    /**
+     * Copies {@code data} from {@code offset} into blocks, writing each that fills, and returns how far it got: it
+     * stops where the budget has no block free. The rest waits for a block of this stream to come back, and counts
+     * towards a full queue, or is {@linkplain #tookOver taken over} by the buffered file.
      */
     private int copyIn(Buffer data, int offset, long position) {
         int length = data.length();
@@ -136,11 +158,7 @@ final class WriteBehind {
             if (stage == null) {
                 MemorySegment block = takeBlock();
                 if (block == null) {
-                    if (flightsInKernel > 0) {
-                        return offset;
-                    }
-                    unstaged(data, offset, position);
-                    return length;
+                    return offset;
                 }
                 stage = block;
                 stageBase = position / file.writeAlignment() * file.writeAlignment();
@@ -168,8 +186,12 @@ final class WriteBehind {
         return file.pool().tryTake();
     }
 
-    /** Copies the waiting writes, in order, into the block {@code flight} gave back, and on as far as blocks allow. */
-    private void resumeWaiting(MemorySegment block) {
+    /**
+     * Copies the waiting writes, in order, into the block {@code block} gave back, and on as far as blocks allow;
+     * returns the handlers of those copied, to be told outside the lock.
+     */
+    private List<Handler<AsyncResult<Void>>> resumeWaiting(MemorySegment block) {
+        List<Handler<AsyncResult<Void>>> copied = new ArrayList<>();
         returned = block;
         resuming = true;
         try {
@@ -177,10 +199,15 @@ final class WriteBehind {
                 Waiting next = waiting.pollFirst();
                 int length = next.data().length();
                 waitingBytes -= length - next.offset();
-                int copied = copyIn(next.data(), next.offset(), next.position());
-                if (copied < length) {
-                    waiting.addFirst(new Waiting(next.data(), copied, next.position() + copied - next.offset()));
-                    waitingBytes += length - copied;
+                int at = copyIn(next.data(), next.offset(), next.position());
+                if (at == length) {
+                    copied.add(next.handler());
+                    continue;
+                }
+                long position = next.position() + at - next.offset();
+                if (!tookOver(next.data(), at, position, next.handler())) {
+                    waiting.addFirst(new Waiting(next.data(), at, position, next.handler()));
+                    waitingBytes += length - at;
                     break;
                 }
             }
@@ -192,12 +219,7 @@ final class WriteBehind {
             returned = null;
         }
         submitIfDrainWanted();
-    }
-
-    private void unstaged(Buffer data, int offset, long position) {
-        int length = data.length() - offset;
-        java.nio.ByteBuffer bytes = data.getByteBuf().nioBuffer(offset, length);
-        submitted(file.bufferedFile(), length, position, () -> file.bufferedFile().write(bytes, position), null);
+        return copied;
     }
 
     private static void copy(Buffer data, int offset, MemorySegment block, long at, int n) {
@@ -243,11 +265,12 @@ final class WriteBehind {
     private void piece(Flight flight, AioFile target, long start, long end) {
         int length = (int) (end - start);
         MemorySegment bytes = flight.block.asSlice(start - stageBase, length);
-        submitted(target, length, start, () -> target.write(bytes, start), flight);
+        submitted(target, length, start, () -> target.write(bytes, start), flight, null);
     }
 
     private void submitted(AioFile target, int length, long position,
-            java.util.function.Supplier<java.util.concurrent.CompletionStage<Integer>> write, Flight flight) {
+            java.util.function.Supplier<java.util.concurrent.CompletionStage<Integer>> write, Flight flight,
+            Handler<AsyncResult<Void>> handler) {
         piecesInKernel++;
         inKernel += length;
         java.util.concurrent.CompletionStage<Integer> written;
@@ -256,12 +279,18 @@ final class WriteBehind {
         } catch (RuntimeException e) { // refused before the kernel (a position past the largest file): a failure
             written = java.util.concurrent.CompletableFuture.failedFuture(e);
         }
-        file.whenDone(written, (n, error) -> pieceDone(flight, length, position, n, error));
+        file.whenDone(written, (n, error) -> pieceDone(flight, handler, length, position, n, error));
     }
 
-    private void pieceDone(Flight flight, int length, long position, Integer written, Throwable error) {
+    /** @param handler of a write taken over by the buffered file, else null */
+    private void pieceDone(Flight flight, Handler<AsyncResult<Void>> handler, int length, long position,
+            Integer written, Throwable error) {
         Handler<Throwable> report = null;
         Throwable reported = error;
+        List<Handler<AsyncResult<Void>>> copied = List.of();
+        List<Handler<AsyncResult<Void>>> dropped = List.of();
+        Throwable failed;
+        Throwable own;
         synchronized (file) {
             piecesInKernel--;
             inKernel -= length;
@@ -269,13 +298,19 @@ final class WriteBehind {
                 reported = new java.io.IOException("short write at " + position + " of " + file.path() + ": " + written
                         + " of " + length + " bytes");
             }
+            own = reported;
             if (reported != null && failure == null) {
                 failure = reported;
                 report = exceptionHandler;
             } else {
                 reported = null;
             }
-            if (failure != null) { // the stream has failed: what waits is never written, as writes after it
+            failed = failure;
+            if (failure != null && !waiting.isEmpty()) { // the stream has failed: what waits fails, as writes after it
+                dropped = new ArrayList<>();
+                for (Waiting write : waiting) {
+                    dropped.add(write.handler());
+                }
                 waiting.clear();
                 waitingBytes = 0;
             }
@@ -284,10 +319,15 @@ final class WriteBehind {
                 if (waiting.isEmpty() || resuming) { // when resuming, the copy under way takes it from the pool
                     file.pool().give(flight.block);
                 } else {
-                    resumeWaiting(flight.block);
+                    copied = resumeWaiting(flight.block);
                 }
             }
         }
+        if (handler != null) {
+            handler.handle(own != null ? Future.failedFuture(own) : Future.succeededFuture());
+        }
+        copied.forEach(h -> h.handle(Future.succeededFuture()));
+        dropped.forEach(h -> h.handle(Future.failedFuture(failed)));
         if (reported != null) {
             if (report != null && reported instanceof Exception) {
                 report.handle(reported);

@@ -487,6 +487,35 @@ class AioAsyncFileTest {
         assertEquals(List.of(true, true, true, true), flushedAll, "each flush saw the writes before it in the file");
     }
 
+    /**
+     * One buffer, refilled for each write once the write before it completed, three times the budget's worth: the
+     * writes past the budget wait for a block, and each completes only once its bytes are taken, so no refill shows.
+     */
+    @Test
+    void aWriteThatWaitsForABlockCompletesOnceItsBytesAreTaken() throws Exception {
+        String path = fresh();
+        int writes = 24;
+        Buffer reused = Buffer.buffer(new byte[1 << 20]);
+        AsyncFile file = open(path, new OpenOptions());
+        on(() -> writeReusing(file, reused, 0, writes).compose(v -> file.end()));
+        byte[] content = Files.readAllBytes(Path.of(path));
+        assertEquals(writes << 20, content.length);
+        for (int i = 0; i < writes; i++) {
+            assertEquals((byte) i, content[i << 20], "first byte of write " + i);
+            assertEquals((byte) i, content[((i + 1) << 20) - 1], "last byte of write " + i);
+        }
+    }
+
+    private static Future<Void> writeReusing(AsyncFile file, Buffer buffer, int i, int writes) {
+        if (i == writes) {
+            return Future.succeededFuture();
+        }
+        byte[] fill = new byte[buffer.length()];
+        java.util.Arrays.fill(fill, (byte) i);
+        buffer.setBytes(0, fill);
+        return file.write(buffer).compose(v -> writeReusing(file, buffer, i + 1, writes));
+    }
+
     private static long sizeOf(String path) {
         try {
             return Files.size(Path.of(path));
