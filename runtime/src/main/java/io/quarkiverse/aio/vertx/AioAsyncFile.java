@@ -129,17 +129,17 @@ final class AioAsyncFile implements AsyncFile {
      * goes through the context too, so that no handler runs inside the call that started the operation.
      */
     <T> void whenDone(CompletionStage<T> stage, BiConsumer<T, Throwable> action) {
-        if (stage.toCompletableFuture().isDone()) {
-            stage.whenComplete((result, error) -> context.runOnContext(v -> action.accept(result, unwrap(error))));
-            return;
-        }
+        // Never inline while registering (a stage that completed already, or completes meanwhile): the caller is in
+        // the middle of changing its state. Later, on the context, inline saves a hop.
+        boolean[] registering = { true };
         stage.whenComplete((result, error) -> {
-            if (context.isRunningOnContext()) {
+            if (!registering[0] && context.isRunningOnContext()) {
                 action.accept(result, unwrap(error));
             } else {
                 context.runOnContext(v -> action.accept(result, unwrap(error)));
             }
         });
+        registering[0] = false;
     }
 
     private static Throwable unwrap(Throwable error) {
@@ -272,15 +272,14 @@ final class AioAsyncFile implements AsyncFile {
     @Override
     public void write(Buffer data, Handler<AsyncResult<Void>> handler) {
         Objects.requireNonNull(data, "buffer");
-        long position;
-        synchronized (this) {
+        synchronized (this) { // one monitor with close, so that no write lands in a stage after the close drained
             checkOpen();
             checkWritable();
-            position = writePos;
+            long position = writePos;
             writePos += data.length();
+            writes.write(data, position, handler != null ? handler : ignored -> {
+            });
         }
-        writes.write(data, position, handler != null ? handler : ignored -> {
-        });
     }
 
     @Override

@@ -31,7 +31,10 @@ import io.vertx.core.buffer.Buffer;
  */
 final class WriteBehind {
 
-    /** Bytes in the kernel before {@code writeQueueFull()}: room for blocks being written while the next fills. */
+    /**
+     * Bytes in the kernel and waiting for a block before {@code writeQueueFull()}: room for blocks being written while
+     * the next fills.
+     */
     static final int DEFAULT_MAX_QUEUED = 4 * BlockPool.BLOCK;
 
     /** A block being written, in one or more pieces: given back when the last completes. */
@@ -57,8 +60,6 @@ final class WriteBehind {
     private long waitingBytes;
     /** While waiting writes resume: the block just come back, not yet used. */
     private MemorySegment returned;
-    /** Waiting writes are being copied (a completion run inline by a submission must not start a second copy). */
-    private boolean resuming;
     private int flightsInKernel;
     private MemorySegment stage;
     /** The file position of the stage's first byte (aligned), and the staged range [from, to). */
@@ -193,26 +194,21 @@ final class WriteBehind {
     private List<Handler<AsyncResult<Void>>> resumeWaiting(MemorySegment block) {
         List<Handler<AsyncResult<Void>>> copied = new ArrayList<>();
         returned = block;
-        resuming = true;
-        try {
-            while (!waiting.isEmpty()) {
-                Waiting next = waiting.pollFirst();
-                int length = next.data().length();
-                waitingBytes -= length - next.offset();
-                int at = copyIn(next.data(), next.offset(), next.position());
-                if (at == length) {
-                    copied.add(next.handler());
-                    continue;
-                }
-                long position = next.position() + at - next.offset();
-                if (!tookOver(next.data(), at, position, next.handler())) {
-                    waiting.addFirst(new Waiting(next.data(), at, position, next.handler()));
-                    waitingBytes += length - at;
-                    break;
-                }
+        while (!waiting.isEmpty()) {
+            Waiting next = waiting.pollFirst();
+            int length = next.data().length();
+            waitingBytes -= length - next.offset();
+            int at = copyIn(next.data(), next.offset(), next.position());
+            if (at == length) {
+                copied.add(next.handler());
+                continue;
             }
-        } finally {
-            resuming = false;
+            long position = next.position() + at - next.offset();
+            if (!tookOver(next.data(), at, position, next.handler())) {
+                waiting.addFirst(new Waiting(next.data(), at, position, next.handler()));
+                waitingBytes += length - at;
+                break;
+            }
         }
         if (returned != null) {
             file.pool().give(returned);
@@ -316,12 +312,13 @@ final class WriteBehind {
             }
             if (flight != null && --flight.pieces == 0) {
                 flightsInKernel--;
-                if (waiting.isEmpty() || resuming) { // when resuming, the copy under way takes it from the pool
+                if (waiting.isEmpty()) {
                     file.pool().give(flight.block);
                 } else {
                     copied = resumeWaiting(flight.block);
                 }
             }
+            submitIfDrainWanted(); // a write after a flush may have started a stage the flush now waits for
         }
         if (handler != null) {
             handler.handle(own != null ? Future.failedFuture(own) : Future.succeededFuture());

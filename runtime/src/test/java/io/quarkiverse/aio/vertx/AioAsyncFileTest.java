@@ -506,6 +506,21 @@ class AioAsyncFileTest {
         }
     }
 
+    /** A journal's pattern: a record, a flush not waited for, the next record; the flush completes all the same. */
+    @Test
+    void aFlushCompletesThoughASmallWriteFollowsIt() throws Exception {
+        String path = fresh();
+        AsyncFile file = open(path, new OpenOptions());
+        on(() -> {
+            file.write(Buffer.buffer("first record\n"));
+            Future<Void> flushed = file.flush();
+            file.write(Buffer.buffer("second record\n"));
+            return flushed;
+        });
+        on(file::close);
+        assertEquals("first record\nsecond record\n", Files.readString(Path.of(path)));
+    }
+
     private static Future<Void> writeReusing(AsyncFile file, Buffer buffer, int i, int writes) {
         if (i == writes) {
             return Future.succeededFuture();
