@@ -61,6 +61,8 @@ final class ReadAhead {
     private boolean delivering;
     private boolean waitingForBlock;
     private boolean eof;
+    /** The stream ended before an end handler was set: the one set next hears of it. */
+    private boolean endUnheard;
     private long nextRead;
     private long end;
     private int depth = 2;
@@ -78,8 +80,20 @@ final class ReadAhead {
         }
     }
 
+    /**
+     * Callers on another thread than the file's context (Quarkus REST's writer, on a worker thread) set the end handler
+     * after the handler, while the stream already runs on the context: a short stream may have ended in between.
+     */
     void endHandler(Handler<Void> endHandler) {
-        this.endHandler = endHandler;
+        boolean hear;
+        synchronized (file) {
+            this.endHandler = endHandler;
+            hear = endUnheard && endHandler != null;
+            endUnheard &= !hear;
+        }
+        if (hear) {
+            file.context().runOnContext(v -> endHandler.handle(null));
+        }
     }
 
     void exceptionHandler(Handler<Throwable> exceptionHandler) {
@@ -126,16 +140,21 @@ final class ReadAhead {
     }
 
     private void start() {
-        active = true;
-        generation++;
-        eof = false;
-        long readPos = file.readPos();
-        long readLength = file.getReadLength();
-        end = readLength > Long.MAX_VALUE - readPos ? Long.MAX_VALUE : readPos + readLength;
-        nextRead = alignDown(readPos);
-        int started = generation;
+        int started;
+        synchronized (file) { // handler() may be called from any thread, the stream runs on the context
+            active = true;
+            generation++;
+            eof = false;
+            endUnheard = false;
+            long readPos = file.readPos();
+            long readLength = file.getReadLength();
+            end = readLength > Long.MAX_VALUE - readPos ? Long.MAX_VALUE : readPos + readLength;
+            nextRead = alignDown(readPos);
+            started = generation;
+        }
         // After the writes accepted so far are in the file; the first data or the end comes later, never within
-        // handler(), so that an end handler set just after it hears of the end.
+        // handler(), so that an end handler set just after it on the context hears of the end (from another thread,
+        // see endHandler).
         file.writes().whenDrained(() -> file.context().runOnContext(v -> {
             synchronized (file) {
                 if (started != generation) {
@@ -335,6 +354,7 @@ final class ReadAhead {
             handler = null; // as Vert.x's: a new handler starts a new stream from the read position
             then = endHandler;
             response = lendTo;
+            endUnheard = then == null && response == null;
             done = lendDone;
             lendTo = null;
             lendDone = null;

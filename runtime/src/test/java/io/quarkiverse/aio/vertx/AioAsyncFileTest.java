@@ -256,6 +256,33 @@ class AioAsyncFileTest {
         assertEquals(0, readStream(open(path, new OpenOptions()), 8192).length);
     }
 
+    /**
+     * Quarkus REST sets the handler and then the end handler from a worker thread while the stream runs on the event
+     * loop: a small file can be read and ended in between, and that end must still reach the end handler set after.
+     */
+    @Test
+    void anEndHandlerSetFromAnotherThreadAfterTheEndStillHearsOfIt() throws Exception {
+        String path = fresh();
+        byte[] data = random(5_000, 25);
+        Files.write(Path.of(path), data);
+        AsyncFile file = open(path, new OpenOptions().setWrite(false));
+        ByteArrayOutputStream got = new ByteArrayOutputStream();
+        CompletableFuture<Void> all = new CompletableFuture<>();
+        file.handler(buffer -> { // from the test thread, not the file's context
+            got.writeBytes(buffer.getBytes());
+            if (got.size() == data.length) {
+                all.complete(null);
+            }
+        });
+        TestFiles.await(all);
+        on(() -> Future.succeededFuture()); // the task that delivered the last bytes, and ended the stream, is over
+        CompletableFuture<Context> ended = new CompletableFuture<>();
+        file.endHandler(v -> ended.complete(Vertx.currentContext()));
+        assertEquals(context, ended.get(TIMEOUT_SECONDS, TimeUnit.SECONDS), "the end, on the file's context");
+        assertArrayEquals(data, got.toByteArray());
+        on(file::close);
+    }
+
     @Test
     void aPausedStreamIssuesNoMoreReadsAndFetchDeliversOneBuffer() throws Exception {
         String path = fresh();
