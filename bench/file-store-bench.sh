@@ -74,14 +74,20 @@ ticks() {
     for pid in $pids; do total=$((total + $(awk '{print $14 + $15}' /proc/"$pid"/stat))); done
     echo $total
 }
-# measure LANE BYTES COMMAND...: runs the transfer, prints "Bps=... cpu_s_per_GiB=..."
+# busy and total clock ticks of the whole machine (every CPU), from /proc/stat: "busy total"
+machine() { awk '/^cpu / {t = 0; for (i = 2; i <= NF; i++) t += $i; print t - $5 - $6, t}' /proc/stat; }
+# measure LANE BYTES COMMAND...: runs the transfer, prints "Bps=... cpu_s_per_GiB=... machine_busy=...", the last the
+# share of all CPUs busy meanwhile (server, clients and kernel): near 1 the machine, not the server, is the bound
 measure() {
-    local lane=$1 bytes=$2 before after bps
+    local lane=$1 bytes=$2 before after bps m0 m1
     shift 2
     before=$(ticks "$lane")
+    m0=$(machine)
     bps=$("$@")
+    m1=$(machine)
     after=$(ticks "$lane")
-    echo "Bps=$bps cpu_s_per_GiB=$(python3 -c "print(round(($after - $before) / $TICKS / ($bytes / 2**30), 3))")"
+    echo "Bps=$bps cpu_s_per_GiB=$(python3 -c "print(round(($after - $before) / $TICKS / ($bytes / 2**30), 3))")" \
+        "machine_busy=$(python3 -c "a, b = '$m0'.split(), '$m1'.split(); print(round((int(b[0]) - int(a[0])) / max(1, int(b[1]) - int(a[1])), 2))")"
 }
 STARTED=$(date +%s)
 progress() { # round of rounds, what: to stderr, with the time left estimated from the rounds done
