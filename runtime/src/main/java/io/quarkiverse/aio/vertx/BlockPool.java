@@ -51,6 +51,11 @@ final class BlockPool {
         return block;
     }
 
+    /** Whether a file waits in {@link #take} for a block: one that could keep a block for itself gives it back. */
+    synchronized boolean hasWaiters() {
+        return !waiters.isEmpty();
+    }
+
     /** Hands a block to {@code then} on {@code context} as soon as one is free (never within this call). */
     void take(Context context, Consumer<MemorySegment> then) {
         MemorySegment block;

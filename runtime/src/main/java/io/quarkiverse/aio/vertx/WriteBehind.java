@@ -188,8 +188,8 @@ final class WriteBehind {
     }
 
     /**
-     * Copies the waiting writes, in order, into the block {@code block} gave back, and on as far as blocks allow;
-     * returns the handlers of those copied, to be told outside the lock.
+     * Copies the waiting writes, in order, into {@code block} (a block of this stream just come back, or null), and on
+     * as far as blocks allow; returns the handlers of those copied, to be told outside the lock.
      */
     private List<Handler<AsyncResult<Void>>> resumeWaiting(MemorySegment block) {
         List<Handler<AsyncResult<Void>>> copied = new ArrayList<>();
@@ -312,10 +312,14 @@ final class WriteBehind {
             }
             if (flight != null && --flight.pieces == 0) {
                 flightsInKernel--;
-                if (waiting.isEmpty()) {
+                // A stream waiting in line for a block (a download next to uploads) comes before this stream's
+                // waiting writes: they wait for its next block, or go to the page cache when it has none left.
+                boolean keep = !waiting.isEmpty() && !file.pool().hasWaiters();
+                if (!keep) {
                     file.pool().give(flight.block);
-                } else {
-                    copied = resumeWaiting(flight.block);
+                }
+                if (!waiting.isEmpty()) {
+                    copied = resumeWaiting(keep ? flight.block : null);
                 }
             }
             submitIfDrainWanted(); // a write after a flush may have started a stage the flush now waits for

@@ -518,6 +518,46 @@ class AioAsyncFileTest {
      * One buffer, refilled for each write once the write before it completed, three times the budget's worth: the
      * writes past the budget wait for a block, and each completes only once its bytes are taken, so no refill shows.
      */
+    /**
+     * A download that waits in line for a block next to an upload whose writes wait for blocks too: the upload gives
+     * its next block back to the line instead of keeping it for its own waiting writes, so the download starts long
+     * before the upload's last write is taken.
+     */
+    @Test
+    void aReadStreamWaitingForABlockGetsOneBeforeAWriterWithWaitingWrites() throws Exception {
+        String source = fresh();
+        byte[] read = random(2 << 20, 47);
+        Files.write(Path.of(source), read);
+        AsyncFile reader = open(source, new OpenOptions().setWrite(false));
+        String target = fresh();
+        int writes = 48;
+        byte[] written = random(writes << 20, 48);
+        AtomicInteger taken = new AtomicInteger();
+        CompletableFuture<Integer> takenAtFirstData = new CompletableFuture<>();
+        ByteArrayOutputStream got = new ByteArrayOutputStream();
+        CompletableFuture<Void> readEnd = new CompletableFuture<>();
+        on(() -> files.open(target, new OpenOptions()).compose(writer -> {
+            List<Future<Void>> all = new ArrayList<>();
+            for (int i = 0; i < writes; i++) { // six times the budget at once: most wait for the writer's blocks
+                all.add(writer.write(Buffer.buffer(java.util.Arrays.copyOfRange(written, i << 20, (i + 1) << 20)))
+                        .onSuccess(v -> taken.incrementAndGet()));
+            }
+            reader.endHandler(v -> readEnd.complete(null));
+            reader.handler(buffer -> { // every block is out: this stream waits in line
+                takenAtFirstData.complete(taken.get());
+                got.writeBytes(buffer.getBytes());
+            });
+            return Future.all(all).compose(v -> writer.end());
+        }));
+        readEnd.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        int takenBefore = takenAtFirstData.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        assertTrue(takenBefore < writes - 8, "the download waited for the upload's writes: " + takenBefore
+                + " of " + writes + " were taken before its first data");
+        assertArrayEquals(read, got.toByteArray());
+        assertArrayEquals(written, Files.readAllBytes(Path.of(target)));
+        on(reader::close);
+    }
+
     @Test
     void aWriteThatWaitsForABlockCompletesOnceItsBytesAreTaken() throws Exception {
         String path = fresh();
