@@ -131,6 +131,9 @@ public interface AioContext extends AutoCloseable {
      */
     void observe(CompletionObserver observer);
 
+    /** The observer that {@link #observe} set, or null: for a second one to chain to it. */
+    CompletionObserver observer();
+
     /** Receives the timing of every completed operation. */
     @FunctionalInterface
     interface CompletionObserver {

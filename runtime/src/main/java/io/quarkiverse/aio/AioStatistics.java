@@ -18,6 +18,13 @@ public interface AioStatistics {
     /** Operations whose stage has been completed, successfully or not. */
     long completed();
 
+    /**
+     * The reads, writes and bytes of every file this context opened, open or closed since, with the context's
+     * operations in flight and queued: summed over its files when asked (nothing is counted twice on the I/O path).
+     * Operations other than reads and writes ({@code fsync}, {@code fdatasync}) are {@link #completed()} less these.
+     */
+    AioFileStatistics files();
+
     /** Operations that completed with an error (cancellations included). */
     long failed();
 

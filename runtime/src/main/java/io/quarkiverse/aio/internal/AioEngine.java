@@ -80,6 +80,7 @@ public final class AioEngine implements AioContext {
     private final Executor blockingExecutor;
     private final AioSettings settings;
     private final Set<EngineFile> openFiles = ConcurrentHashMap.newKeySet();
+    final FileTotals fileTotals = new FileTotals();
     /** Every poller ever started, so that each one's batch memory is freed. */
     private final List<CompletionPoller> pollers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -221,6 +222,7 @@ public final class AioEngine implements AioContext {
         }
         EngineFile file = FileOpener.open(this, path, flags, mode);
         openFiles.add(file);
+        fileTotals.opened(file.counters);
         if (!lifecycle.isOpen()) {
             file.close(); // raced with close(): the teardown may not have seen this file
             throw new AioClosedException("the AIO context is closed; cannot open " + path);
@@ -283,6 +285,11 @@ public final class AioEngine implements AioContext {
     @Override
     public void observe(CompletionObserver observer) {
         completer.observer = observer;
+    }
+
+    @Override
+    public CompletionObserver observer() {
+        return completer.observer;
     }
 
     @Override
@@ -420,6 +427,7 @@ public final class AioEngine implements AioContext {
 
     void forget(EngineFile file) {
         openFiles.remove(file);
+        fileTotals.closed(file.counters);
     }
 
     /** Teardown: every file still open is closed (their operations are all complete by then). */

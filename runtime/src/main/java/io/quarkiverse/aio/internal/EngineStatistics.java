@@ -2,6 +2,7 @@ package io.quarkiverse.aio.internal;
 
 import java.util.concurrent.atomic.LongAdder;
 
+import io.quarkiverse.aio.AioFileStatistics;
 import io.quarkiverse.aio.AioStatistics;
 
 /** The figures of an {@link AioEngine}: counters bumped on the hot path (striped, uncontended) and live gauges. */
@@ -43,6 +44,11 @@ final class EngineStatistics implements AioStatistics {
     @Override
     public long completed() {
         return completed.sum();
+    }
+
+    @Override
+    public AioFileStatistics files() {
+        return engine.fileTotals.sum(inFlight(), queued());
     }
 
     @Override

@@ -32,6 +32,7 @@ import io.quarkiverse.aio.AioException;
 import io.quarkiverse.aio.AioFile;
 import io.quarkiverse.aio.AioOpenOption;
 import io.quarkiverse.aio.AioSettings;
+import io.quarkiverse.aio.AioFileStatistics;
 import io.quarkiverse.aio.AioStatistics;
 
 /**
@@ -48,6 +49,7 @@ public final class ThreadPoolContext implements AioContext {
     /** Operations accepted and not finished; closed (for good) by close(). */
     final UsageGate gate = new UsageGate();
     private final Set<ThreadPoolFile> openFiles = ConcurrentHashMap.newKeySet();
+    private final FileTotals fileTotals = new FileTotals();
 
     private final java.util.function.Supplier<Executor> callerExecutor;
 
@@ -136,6 +138,7 @@ public final class ThreadPoolContext implements AioContext {
             throw e;
         }
         openFiles.add(file);
+        fileTotals.opened(file.counters);
         if (gate.isClosed()) { // raced with close(), which may not have seen this file
             file.close();
             throw new AioClosedException("the AIO context is closed; cannot open " + path);
@@ -226,6 +229,11 @@ public final class ThreadPoolContext implements AioContext {
         this.observer = observer;
     }
 
+    @Override
+    public CompletionObserver observer() {
+        return observer;
+    }
+
     private final java.util.concurrent.atomic.LongAdder submitted = new java.util.concurrent.atomic.LongAdder();
     private final java.util.concurrent.atomic.LongAdder completed = new java.util.concurrent.atomic.LongAdder();
     private final java.util.concurrent.atomic.LongAdder failed = new java.util.concurrent.atomic.LongAdder();
@@ -257,6 +265,11 @@ public final class ThreadPoolContext implements AioContext {
         @Override
         public long failed() {
             return failed.sum();
+        }
+
+        @Override
+        public AioFileStatistics files() {
+            return fileTotals.sum(inFlight(), 0);
         }
 
         @Override
@@ -314,6 +327,7 @@ public final class ThreadPoolContext implements AioContext {
 
     void forget(ThreadPoolFile file) {
         openFiles.remove(file);
+        fileTotals.closed(file.counters);
     }
 
     @Override
