@@ -1,29 +1,78 @@
 package io.quarkiverse.aio.runtime;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 import jakarta.inject.Inject;
 
 import io.quarkiverse.aio.AioContext;
+import io.quarkiverse.aio.AioSettings;
 import io.quarkiverse.aio.AioStatistics;
+import io.smallrye.mutiny.Multi;
 
-/** The Dev UI card's JSON-RPC service: the context's live figures, polled by the card every second. */
+/**
+ * The Dev UI card's JSON-RPC service: the context's configuration and counters ({@link #getFigures}), and a stream of
+ * rates and latencies once a second ({@link #streamRates}) for the card's charts.
+ */
 public class AioDevUiService {
 
     @Inject
     AioContext aio;
 
-    public Map<String, Object> getFigures() {
-        return figures(aio);
+    @Inject
+    AioConfig config;
+
+    private volatile FiguresSampler sampler;
+
+    /** The context's configuration and its counters since it started, as two tables. */
+    public Map<String, Map<String, Object>> getFigures() {
+        return Map.of("configuration", configuration(aio, config.completionDispatch()), "counters", counters(aio));
     }
 
-    static Map<String, Object> figures(AioContext aio) {
+    /**
+     * Every second, the rates since the second before: reads, writes and syncs per second, bytes read and written per
+     * second, in flight and queued now, and the p50 and p99 completion latency in microseconds (timed only while a
+     * stream is open).
+     */
+    public Multi<Map<String, Object>> streamRates() {
+        FiguresSampler shared = sampler();
+        return Multi.createFrom().deferred(() -> {
+            FiguresSampler.Series series = shared.series();
+            return Multi.createFrom().ticks().every(Duration.ofSeconds(1)).map(tick -> series.next());
+        }).onSubscription().invoke(shared::watch).onTermination().invoke(shared::unwatch);
+    }
+
+    private FiguresSampler sampler() {
+        FiguresSampler current = sampler;
+        if (current == null) {
+            synchronized (this) {
+                if (sampler == null) {
+                    sampler = new FiguresSampler(aio);
+                }
+                current = sampler;
+            }
+        }
+        return current;
+    }
+
+    static Map<String, Object> configuration(AioContext aio, AioConfig.CompletionDispatch dispatch) {
         Map<String, Object> figures = new LinkedHashMap<>();
-        figures.put("open", aio.isOpen());
+        AioSettings settings = aio.settings();
+        figures.put("backend", aio.statistics().backend());
         figures.put("queue depth", aio.queueDepth());
+        figures.put("max queued in Java", settings.maxQueued());
+        figures.put("completion dispatch", dispatch.toString().toLowerCase());
+        figures.put("submit batching", settings.submitBatching().toString().toLowerCase());
+        figures.put("userspace reap", settings.userspaceReap());
+        figures.put("alignment of AioContext.allocate()", "4096 bytes");
+        return figures;
+    }
+
+    static Map<String, Object> counters(AioContext aio) {
+        Map<String, Object> figures = new LinkedHashMap<>();
         AioStatistics statistics = aio.statistics();
-        figures.put("backend", statistics.backend());
+        figures.put("open", aio.isOpen());
         figures.put("poller", statistics.pollerRunning() ? "running" : "stopped");
         figures.put("in flight", statistics.inFlight());
         figures.put("queued in Java", statistics.queued());
