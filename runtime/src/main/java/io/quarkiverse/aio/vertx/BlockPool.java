@@ -2,6 +2,10 @@ package io.quarkiverse.aio.vertx;
 
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
 
 import io.quarkiverse.aio.AioContext;
@@ -13,10 +17,16 @@ import io.vertx.core.Context;
  * The budget matters because the library's memory counts against the JVM's direct-memory limit (by default the heap
  * size) and is freed by the garbage collector, which a small heap seldom runs. A file that finds none free waits for
  * one, first come first served, and gets it on its own Vert.x context.
+ * <p>
+ * While anyone waits, the pool asks the read streams that hold blocks, every {@link #PATROL_MILLIS}, to give back what
+ * a consumer that stopped taking data keeps from others (see {@link ReadAhead#shedIfStalled}): a client that stops
+ * reading cannot starve the rest.
  */
 final class BlockPool {
 
     static final int BLOCK = 1 << 20;
+    /** How often the streams holding blocks are asked to give back what they hold for a stalled consumer. */
+    static final long PATROL_MILLIS = 250;
 
     private record Waiter(Context context, Consumer<MemorySegment> then) {
     }
@@ -26,6 +36,9 @@ final class BlockPool {
     /** Guarded by this. */
     private final ArrayDeque<MemorySegment> free = new ArrayDeque<>();
     private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
+    /** The read streams running now: those that may hold blocks for a consumer that stopped. */
+    private final Set<ReadAhead> readers = new LinkedHashSet<>();
+    private boolean patrolling;
     private int allocated;
 
     BlockPool(AioContext aio, long budgetBytes) {
@@ -63,6 +76,10 @@ final class BlockPool {
             block = tryTake();
             if (block == null) {
                 waiters.add(new Waiter(context, then));
+                if (!patrolling) {
+                    patrolling = true;
+                    context.owner().setTimer(PATROL_MILLIS, id -> patrol(context));
+                }
                 return;
             }
         }
@@ -81,6 +98,32 @@ final class BlockPool {
             }
         }
         waiter.context().runOnContext(v -> waiter.then().accept(block));
+    }
+
+    /** A read stream started: it may come to hold blocks for a consumer that stops taking data. */
+    synchronized void reading(ReadAhead reader) {
+        readers.add(reader);
+    }
+
+    synchronized void doneReading(ReadAhead reader) {
+        readers.remove(reader);
+    }
+
+    /** While anyone waits for a block: asks every running read stream to give back what it holds for nobody. */
+    private void patrol(Context timers) {
+        List<ReadAhead> asked;
+        synchronized (this) {
+            if (waiters.isEmpty()) {
+                patrolling = false;
+                return;
+            }
+            asked = new ArrayList<>(readers);
+        }
+        long now = System.nanoTime();
+        for (ReadAhead reader : asked) {
+            reader.context().runOnContext(v -> reader.shedIfStalled(now));
+        }
+        timers.owner().setTimer(PATROL_MILLIS, id -> patrol(timers));
     }
 
     /** Blocks in use now (for tests and statistics). */

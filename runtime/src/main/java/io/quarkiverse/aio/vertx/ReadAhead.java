@@ -3,10 +3,12 @@ package io.quarkiverse.aio.vertx;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
 
 import io.netty.buffer.Unpooled;
 import io.quarkiverse.aio.AioFile;
 import io.vertx.core.Handler;
+import io.vertx.core.impl.ContextInternal;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
@@ -21,11 +23,19 @@ import io.vertx.core.http.HttpServerResponse;
  * {@code AsyncFile} gives them, so the block can be read into again at once. Piped to an HTTP response, the blocks
  * themselves go to the socket instead (see {@link #lendTo}), each given back once the response has written it.
  * <p>
+ * A consumer that stops taking data (a client that stops reading) must not keep blocks from the other files: once it
+ * has been paused for {@link #STALL_NANOS} while others wait for a block, the stream gives back the blocks it read
+ * ahead and reads them again when the consumer comes back, and from then on sends a response copies of
+ * {@code setReadBufferSize} bytes instead of lending it blocks. What such a stream still holds is at most the one
+ * block its socket was sending when it stalled.
+ * <p>
  * All state is guarded by the file's monitor; everything that changes it runs on the file's context.
  */
 final class ReadAhead {
 
     static final int MAX_DEPTH = 4;
+    /** How long a consumer may keep its read-ahead blocks without taking data while other files wait for blocks. */
+    static final long STALL_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     /** One block of the stream: read from the file at {@link #position}, then delivered from {@link #offset} on. */
     private static final class Block {
@@ -66,6 +76,10 @@ final class ReadAhead {
     private long nextRead;
     private long end;
     private int depth = 2;
+    /** When the consumer paused, or 0 while it takes data. */
+    private long pausedSince;
+    /** The consumer stalled once while others waited: it gets copies, never blocks it could keep. */
+    private boolean slow;
 
     ReadAhead(AioAsyncFile file) {
         this.file = file;
@@ -116,9 +130,16 @@ final class ReadAhead {
         return active;
     }
 
+    ContextInternal context() {
+        return file.context();
+    }
+
     void pause() {
         synchronized (file) {
             demand = 0;
+            if (pausedSince == 0) {
+                pausedSince = System.nanoTime();
+            }
             int ready = 0;
             for (Block block : blocks) {
                 ready += block.read >= 0 ? 1 : 0;
@@ -133,7 +154,10 @@ final class ReadAhead {
         if (amount <= 0) {
             return;
         }
-        demand = demand + amount < 0 ? Long.MAX_VALUE : demand + amount;
+        synchronized (file) {
+            demand = demand + amount < 0 ? Long.MAX_VALUE : demand + amount;
+            pausedSince = 0;
+        }
         if (active && !delivering) {
             file.context().runOnContext(v -> pump()); // as Vert.x's: data comes later, never within fetch()
         }
@@ -146,12 +170,14 @@ final class ReadAhead {
             generation++;
             eof = false;
             endUnheard = false;
+            slow = false;
             long readPos = file.readPos();
             long readLength = file.getReadLength();
             end = readLength > Long.MAX_VALUE - readPos ? Long.MAX_VALUE : readPos + readLength;
             nextRead = alignDown(readPos);
             started = generation;
         }
+        file.pool().reading(this);
         // After the writes accepted so far are in the file; the first data or the end comes later, never within
         // handler(), so that an end handler set just after it on the context hears of the end (from another thread,
         // see endHandler).
@@ -172,15 +198,40 @@ final class ReadAhead {
                 return;
             }
             active = false;
-            generation++;
-            for (Block block : blocks) {
-                block.delivered = true;
-                if (block.read >= 0) {
-                    release(block);
-                }
-            }
-            blocks.clear();
+            dropBlocks();
         }
+        file.pool().doneReading(this);
+    }
+
+    /**
+     * Called by the pool while others wait for blocks: a stream whose consumer has not taken data for
+     * {@link #STALL_NANOS} gives back the blocks it read ahead (those in the kernel when their read completes) and
+     * reads them again when the consumer comes back.
+     */
+    void shedIfStalled(long now) {
+        synchronized (file) {
+            if (!active || demand > 0 || pausedSince == 0 || now - pausedSince < STALL_NANOS || blocks.isEmpty()) {
+                return;
+            }
+            slow = true;
+            dropBlocks();
+            eof = false;
+            waitingForBlock = false;
+            depth = 2;
+            nextRead = alignDown(file.readPos());
+        }
+    }
+
+    /** Gives back every block of the stream: at once, or when its read completes or its response has written it. */
+    private void dropBlocks() {
+        generation++; // completions of reads issued before only give their block back
+        for (Block block : blocks) {
+            block.delivered = true;
+            if (block.read >= 0) {
+                release(block);
+            }
+        }
+        blocks.clear();
     }
 
     private void pump() {
@@ -262,6 +313,7 @@ final class ReadAhead {
                 Buffer chunk;
                 Handler<Buffer> to;
                 Block lent = null;
+                HttpServerResponse response;
                 synchronized (file) {
                     if (!active || demand == 0) {
                         return;
@@ -288,10 +340,10 @@ final class ReadAhead {
                         release(head);
                         continue;
                     }
-                    int length = (int) Math.min(available - from,
-                            lendTo != null ? BlockPool.BLOCK : file.readBufferSize());
+                    boolean lend = lendTo != null && !slow;
+                    int length = (int) Math.min(available - from, lend ? BlockPool.BLOCK : file.readBufferSize());
                     MemorySegment part = head.memory.asSlice(from, length);
-                    if (lendTo != null) {
+                    if (lend) {
                         chunk = Buffer.buffer(Unpooled.wrappedBuffer(part.asByteBuffer()));
                         head.lent++;
                         lent = head;
@@ -306,9 +358,10 @@ final class ReadAhead {
                         demand--;
                     }
                     to = handler;
+                    response = lendTo;
                 }
-                if (lent != null) {
-                    send(chunk, lent);
+                if (response != null) {
+                    send(response, chunk, lent);
                 } else if (to != null) {
                     to.handle(chunk);
                 }
@@ -319,23 +372,28 @@ final class ReadAhead {
         ended();
     }
 
-    private void send(Buffer chunk, Block block) {
-        HttpServerResponse response = lendTo;
+    /** Writes a part of {@code block} lent to the response, or (with a null block) a copy. */
+    private void send(HttpServerResponse response, Buffer chunk, Block block) {
         response.write(chunk).onComplete(written -> {
-            synchronized (file) {
-                block.lent--;
-                release(block);
+            if (block != null) {
+                synchronized (file) {
+                    block.lent--;
+                    release(block);
+                }
             }
             if (written.failed()) {
                 fail(written.cause());
-            } else {
+            } else if (block != null) {
                 fill(); // a block came back: there may be room to read ahead again
             }
         });
         if (response.writeQueueFull()) {
             pause();
             response.drainHandler(v -> {
-                demand = Long.MAX_VALUE;
+                synchronized (file) {
+                    demand = Long.MAX_VALUE;
+                    pausedSince = 0;
+                }
                 pump();
             });
         }
@@ -359,6 +417,7 @@ final class ReadAhead {
             lendTo = null;
             lendDone = null;
         }
+        file.pool().doneReading(this);
         if (response != null) {
             response.end().onComplete(done);
         } else if (then != null) {
