@@ -68,7 +68,7 @@ public class AioFileSystem {
     public AioFileSystem(Vertx vertx, AioContext aio, long bufferBudget, boolean directIo) {
         this.vertx = vertx;
         this.aio = aio;
-        this.pool = new BlockPool(aio, bufferBudget);
+        this.pool = new BlockPool(vertx, aio, bufferBudget);
         this.directIo = directIo;
     }
 
@@ -78,7 +78,7 @@ public class AioFileSystem {
             synchronized (this) {
                 if (pool == null) {
                     directIo = config.vertx().directIo();
-                    pool = new BlockPool(aio, config.vertx().bufferBudget().asLongValue());
+                    pool = new BlockPool(vertx, aio, config.vertx().bufferBudget().asLongValue());
                 }
                 current = pool;
             }

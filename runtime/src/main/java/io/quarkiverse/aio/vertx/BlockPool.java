@@ -10,6 +10,7 @@ import java.util.function.Consumer;
 
 import io.quarkiverse.aio.AioContext;
 import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 
 /**
  * The aligned blocks that the files of one {@link AioFileSystem} read into and stage writes in: {@link #BLOCK} bytes
@@ -18,9 +19,9 @@ import io.vertx.core.Context;
  * size) and is freed by the garbage collector, which a small heap seldom runs. A file that finds none free waits for
  * one, first come first served, and gets it on its own Vert.x context.
  * <p>
- * While anyone waits, the pool asks the read streams that hold blocks, every {@link #PATROL_MILLIS}, to give back what
- * a consumer that stopped taking data keeps from others (see {@link ReadAhead#shedIfStalled}): a client that stops
- * reading cannot starve the rest.
+ * While blocks are short (a file waits for one, or found none free), the pool asks the read streams, every
+ * {@link #PATROL_MILLIS}, to give back what a consumer that stopped taking data keeps from others (see
+ * {@link ReadAhead#shedIfStalled}): a client that stops reading cannot starve the rest.
  */
 final class BlockPool {
 
@@ -32,6 +33,7 @@ final class BlockPool {
     }
 
     private final AioContext aio;
+    private final Vertx vertx;
     private final int max;
     /** Guarded by this. */
     private final ArrayDeque<MemorySegment> free = new ArrayDeque<>();
@@ -39,9 +41,12 @@ final class BlockPool {
     /** The read streams running now: those that may hold blocks for a consumer that stopped. */
     private final Set<ReadAhead> readers = new LinkedHashSet<>();
     private boolean patrolling;
+    /** A file found no block free since the last patrol. */
+    private boolean shortage;
     private int allocated;
 
-    BlockPool(AioContext aio, long budgetBytes) {
+    BlockPool(Vertx vertx, AioContext aio, long budgetBytes) {
+        this.vertx = vertx;
         this.aio = aio;
         this.max = (int) Math.max(2, Math.min(Integer.MAX_VALUE, budgetBytes / BLOCK));
     }
@@ -61,6 +66,9 @@ final class BlockPool {
             block = aio.allocate(BLOCK);
             allocated++;
         }
+        if (block == null) {
+            noteShortage();
+        }
         return block;
     }
 
@@ -76,10 +84,7 @@ final class BlockPool {
             block = tryTake();
             if (block == null) {
                 waiters.add(new Waiter(context, then));
-                if (!patrolling) {
-                    patrolling = true;
-                    context.owner().setTimer(PATROL_MILLIS, id -> patrol(context));
-                }
+                noteShortage();
                 return;
             }
         }
@@ -109,21 +114,31 @@ final class BlockPool {
         readers.remove(reader);
     }
 
-    /** While anyone waits for a block: asks every running read stream to give back what it holds for nobody. */
-    private void patrol(Context timers) {
+    /** Guarded by this. */
+    private void noteShortage() {
+        shortage = true;
+        if (!patrolling) {
+            patrolling = true;
+            vertx.setTimer(PATROL_MILLIS, id -> patrol());
+        }
+    }
+
+    /** While blocks are short: asks every running read stream to give back what it holds for nobody. */
+    private void patrol() {
         List<ReadAhead> asked;
         synchronized (this) {
-            if (waiters.isEmpty()) {
+            if (waiters.isEmpty() && !shortage) {
                 patrolling = false;
                 return;
             }
+            shortage = false;
             asked = new ArrayList<>(readers);
         }
         long now = System.nanoTime();
         for (ReadAhead reader : asked) {
             reader.context().runOnContext(v -> reader.shedIfStalled(now));
         }
-        timers.owner().setTimer(PATROL_MILLIS, id -> patrol(timers));
+        vertx.setTimer(PATROL_MILLIS, id -> patrol());
     }
 
     /** Blocks in use now (for tests and statistics). */

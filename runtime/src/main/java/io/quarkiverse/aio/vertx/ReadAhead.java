@@ -76,7 +76,8 @@ final class ReadAhead {
     private long nextRead;
     private long end;
     private int depth = 2;
-    /** When the consumer paused, or 0 while it takes data. */
+    /** The consumer wants no data now (paused, or its fetched demand used up), since {@link #pausedSince}. */
+    private boolean paused;
     private long pausedSince;
     /** The consumer stalled once while others waited: it gets copies, never blocks it could keep. */
     private boolean slow;
@@ -137,9 +138,7 @@ final class ReadAhead {
     void pause() {
         synchronized (file) {
             demand = 0;
-            if (pausedSince == 0) {
-                pausedSince = System.nanoTime();
-            }
+            noteNoDemand();
             int ready = 0;
             for (Block block : blocks) {
                 ready += block.read >= 0 ? 1 : 0;
@@ -156,7 +155,7 @@ final class ReadAhead {
         }
         synchronized (file) {
             demand = demand + amount < 0 ? Long.MAX_VALUE : demand + amount;
-            pausedSince = 0;
+            paused = false;
         }
         if (active && !delivering) {
             file.context().runOnContext(v -> pump()); // as Vert.x's: data comes later, never within fetch()
@@ -170,14 +169,15 @@ final class ReadAhead {
             generation++;
             eof = false;
             endUnheard = false;
+            waitingForBlock = false; // a block asked for by an earlier stream goes back to the pool when it comes
             slow = false;
             long readPos = file.readPos();
             long readLength = file.getReadLength();
             end = readLength > Long.MAX_VALUE - readPos ? Long.MAX_VALUE : readPos + readLength;
             nextRead = alignDown(readPos);
             started = generation;
+            file.pool().reading(this);
         }
-        file.pool().reading(this);
         // After the writes accepted so far are in the file; the first data or the end comes later, never within
         // handler(), so that an end handler set just after it on the context hears of the end (from another thread,
         // see endHandler).
@@ -199,8 +199,8 @@ final class ReadAhead {
             }
             active = false;
             dropBlocks();
+            file.pool().doneReading(this);
         }
-        file.pool().doneReading(this);
     }
 
     /**
@@ -210,14 +210,12 @@ final class ReadAhead {
      */
     void shedIfStalled(long now) {
         synchronized (file) {
-            if (!active || demand > 0 || pausedSince == 0 || now - pausedSince < STALL_NANOS || blocks.isEmpty()) {
+            if (!active || !paused || now - pausedSince < STALL_NANOS || blocks.isEmpty()) {
                 return;
             }
             slow = true;
             dropBlocks();
             eof = false;
-            waitingForBlock = false;
-            depth = 2;
             nextRead = alignDown(file.readPos());
         }
     }
@@ -242,7 +240,8 @@ final class ReadAhead {
     /** Issues reads while the stream wants data and has room for blocks. */
     private void fill() {
         synchronized (file) {
-            while (active && demand > 0 && !eof && !waitingForBlock && blocks.size() < depth && nextRead < end) {
+            while (active && demand > 0 && !eof && !waitingForBlock && blocks.size() < (slow ? 1 : depth)
+                    && nextRead < end) {
                 MemorySegment memory = file.pool().tryTake();
                 if (memory == null) {
                     if (blocks.isEmpty()) { // nothing of ours will come back to go on with: wait in line
@@ -354,8 +353,8 @@ final class ReadAhead {
                     }
                     head.offset = (int) from + length;
                     file.delivered(length);
-                    if (demand != Long.MAX_VALUE) {
-                        demand--;
+                    if (demand != Long.MAX_VALUE && --demand == 0) {
+                        noteNoDemand(); // a consumer that fetch()es: it takes no more until it fetches again
                     }
                     to = handler;
                     response = lendTo;
@@ -382,9 +381,9 @@ final class ReadAhead {
                 }
             }
             if (written.failed()) {
-                fail(written.cause());
+                onFileContext(() -> fail(written.cause()));
             } else if (block != null) {
-                fill(); // a block came back: there may be room to read ahead again
+                onFileContext(this::fill); // a block came back: there may be room to read ahead again
             }
         });
         if (response.writeQueueFull()) {
@@ -392,9 +391,9 @@ final class ReadAhead {
             response.drainHandler(v -> {
                 synchronized (file) {
                     demand = Long.MAX_VALUE;
-                    pausedSince = 0;
+                    paused = false;
                 }
-                pump();
+                onFileContext(this::pump);
             });
         }
     }
@@ -416,8 +415,8 @@ final class ReadAhead {
             done = lendDone;
             lendTo = null;
             lendDone = null;
+            file.pool().doneReading(this); // under the monitor: a stream started right after registers again
         }
-        file.pool().doneReading(this);
         if (response != null) {
             response.end().onComplete(done);
         } else if (then != null) {
@@ -445,6 +444,22 @@ final class ReadAhead {
             to.handle(error);
         } else {
             file.context().reportException(error);
+        }
+    }
+
+    private void noteNoDemand() {
+        if (!paused) {
+            paused = true;
+            pausedSince = System.nanoTime();
+        }
+    }
+
+    /** The response completes writes on its own context, which need not be the file's: the stream runs on the file's. */
+    private void onFileContext(Runnable action) {
+        if (file.context().isRunningOnContext()) {
+            action.run();
+        } else {
+            file.context().runOnContext(v -> action.run());
         }
     }
 

@@ -90,62 +90,118 @@ class StalledConsumersTest {
         return TestFiles.await(opened);
     }
 
-    /** A read stream that pauses after its first buffer and collects everything it is handed. */
+    /** How a consumer stops after its first buffer: it does not, it pauses, or it fetched one buffer only. */
+    private enum Stop {
+        NEVER, PAUSE, FETCHED_ONE
+    }
+
+    /** A read stream that collects everything it is handed, stopping after the first buffer as told. */
     private record Reader(AsyncFile file, ByteArrayOutputStream got, CompletableFuture<Void> first,
             CompletableFuture<Void> ended) {
 
-        static Reader start(AsyncFile file, boolean pauseAfterFirst) {
+        static Reader start(AsyncFile file, Stop stop) {
             Reader reader = new Reader(file, new ByteArrayOutputStream(), new CompletableFuture<>(),
                     new CompletableFuture<>());
             context.runOnContext(v -> {
                 file.setReadBufferSize(1 << 16);
+                if (stop == Stop.FETCHED_ONE) {
+                    file.pause();
+                }
                 file.handler(buffer -> {
                     reader.got.writeBytes(buffer.getBytes());
-                    if (pauseAfterFirst && reader.first.complete(null)) {
+                    if (reader.first.complete(null) && stop == Stop.PAUSE) {
                         file.pause();
                     }
                 });
                 file.exceptionHandler(reader.ended::completeExceptionally);
                 file.endHandler(e -> reader.ended.complete(null));
+                if (stop == Stop.FETCHED_ONE) {
+                    file.fetch(1);
+                }
             });
             return reader;
         }
     }
 
-    @Test
-    void pausedStreamsGiveBackTheirReadAheadToAStreamThatWaits() throws Exception {
-        List<byte[]> contents = new ArrayList<>();
-        List<Reader> paused = new ArrayList<>();
+    /**
+     * Four streams over 8 MiB files that stop after their first buffer, two paused and two that fetched one buffer
+     * only, until they hold the whole budget read ahead.
+     */
+    private static List<Reader> stalledReadersHoldingTheBudget(List<byte[]> contents) throws Exception {
+        List<Reader> stalled = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
-            contents.add(file("paused-" + i, 8 << 20, i));
-            paused.add(Reader.start(open("paused-" + i), true));
+            contents.add(file("stalled-" + i, 8 << 20, i));
+            stalled.add(Reader.start(open("stalled-" + i), i % 2 == 0 ? Stop.PAUSE : Stop.FETCHED_ONE));
         }
-        for (Reader reader : paused) {
+        for (Reader reader : stalled) {
             reader.first().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
         while (files.poolInUse() < BUDGET_BLOCKS && System.nanoTime() < deadline) {
             Thread.sleep(5);
         }
-        assertEquals(BUDGET_BLOCKS, files.poolInUse(), "the paused streams hold the whole budget read ahead");
+        assertEquals(BUDGET_BLOCKS, files.poolInUse(), "the stalled streams hold the whole budget read ahead");
+        return stalled;
+    }
+
+    /** Lets the stalled streams go on: each must then deliver its whole file, in order. */
+    private static void resumeAndCheck(List<Reader> stalled, List<byte[]> contents) throws Exception {
+        for (Reader reader : stalled) {
+            context.runOnContext(v -> reader.file().resume());
+        }
+        for (int i = 0; i < stalled.size(); i++) {
+            stalled.get(i).ended().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            assertArrayEquals(contents.get(i), stalled.get(i).got().toByteArray(), "stalled stream " + i);
+            AsyncFile done = stalled.get(i).file();
+            context.runOnContext(v -> done.close());
+        }
+    }
+
+    @Test
+    void stalledStreamsGiveBackTheirReadAheadToAStreamThatWaits() throws Exception {
+        List<byte[]> contents = new ArrayList<>();
+        List<Reader> stalled = stalledReadersHoldingTheBudget(contents);
 
         byte[] wanted = file("wanted", 4 << 20, 99);
         long started = System.nanoTime();
-        Reader reader = Reader.start(open("wanted"), false);
+        Reader reader = Reader.start(open("wanted"), Stop.NEVER);
         reader.ended().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         double seconds = (System.nanoTime() - started) / 1e9;
         assertArrayEquals(wanted, reader.got().toByteArray());
         assertTrue(seconds >= ReadAhead.STALL_NANOS / 1e9 * 0.5, "it had to wait for the stall, " + seconds + " s");
+        context.runOnContext(v -> reader.file().close());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (files.poolInUse() != 0 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertEquals(0, files.poolInUse(), "every stalled stream, paused or out of fetched demand, gave its blocks back");
 
-        for (Reader stalled : paused) {
-            context.runOnContext(v -> stalled.file().resume());
-        }
-        for (int i = 0; i < paused.size(); i++) {
-            paused.get(i).ended().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            assertArrayEquals(contents.get(i), paused.get(i).got().toByteArray(), "paused stream " + i);
-            AsyncFile done = paused.get(i).file();
-            context.runOnContext(v -> done.close());
-        }
+        resumeAndCheck(stalled, contents);
+    }
+
+    /** A stream restarted (handler set to null, then another) while it waited for a block still gets its data. */
+    @Test
+    void aStreamRestartedWhileWaitingForABlockGetsItsData() throws Exception {
+        List<byte[]> contents = new ArrayList<>();
+        List<Reader> stalled = stalledReadersHoldingTheBudget(contents);
+
+        byte[] wanted = file("restarted", 3 << 20, 98);
+        AsyncFile file = open("restarted");
+        context.runOnContext(v -> file.handler(buffer -> {
+        }));
+        Thread.sleep(200); // its first stream now waits in line for a block
+        ByteArrayOutputStream got = new ByteArrayOutputStream();
+        CompletableFuture<Void> ended = new CompletableFuture<>();
+        context.runOnContext(v -> {
+            file.handler(null);
+            file.endHandler(e -> ended.complete(null));
+            file.handler(buffer -> got.writeBytes(buffer.getBytes()));
+        });
+        ended.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        assertArrayEquals(wanted, got.toByteArray());
+        context.runOnContext(v -> file.close());
+
+        resumeAndCheck(stalled, contents);
     }
 
     @Test
