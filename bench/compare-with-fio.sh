@@ -22,33 +22,38 @@ JAVA_OPTS=${JAVA_OPTS:-}
 
 # Row number: "job fio engines" per line. fio: "fio" runs fio's libaio job at the job's queue depth; "fio-threads"
 # runs it as QD threads with one I/O each (what kernel AIO itself costs when every thread waits for its own read);
-# "fio-submitters" as 1, 4, 16 and 64 threads sharing the queue depth; "-" runs no fio.
+# "fio-submitters" as 1, 4, 16 and 64 threads sharing the queue depth; "-" runs no fio. Rows 1-3 are those of issue 22
+# (pipelined callbacks against fio and Artemis, blocking callers against FileChannel, many submitters against fio);
+# row 4 is the event loop against executeBlocking.
 row_runs() {
     case "$1" in
         1) for job in randread-4k-qd1 randread-4k-qd32 randread-4k-qd128 randwrite-4k-qd32; do
-               echo "$job fio aio,aio-shared"
+               echo "$job fio aio,artemis,aio-shared"
            done ;;
         2) for job in randread-4k-qd1 randread-4k-qd16 randread-4k-qd64; do
                echo "$job fio-threads aio-blocking-platform,fc-platform,aio-blocking-virtual,fc-virtual"
            done ;;
-        3) echo "randread-4k-qd32 - aio-eventloop,fc-executeblocking" ;;
-        4) echo "randread-4k-qd64 fio-submitters aio-submitters-1,aio-submitters-4,aio-submitters-16,aio-submitters-64" ;;
+        3) echo "randread-4k-qd64 fio-submitters aio-submitters-1,aio-submitters-4,aio-submitters-16,aio-submitters-64" ;;
+        4) echo "randread-4k-qd32 - aio-eventloop,fc-executeblocking" ;;
         *) echo "unknown row $1" >&2; exit 1 ;;
     esac
 }
 
-if ! command -v fio >/dev/null; then
+# fio, and libaio for Artemis' JNI library (Debian 12 calls it libaio1, later releases libaio1t64).
+if ! command -v fio >/dev/null || ! ldconfig -p | grep -q 'libaio\.so\.1 '; then
     if [ "$(id -u)" = 0 ]; then
         apt-get update -qq && apt-get install -y -qq fio >/dev/null
+        ldconfig -p | grep -q 'libaio\.so\.1 ' || apt-get install -y -qq libaio1 >/dev/null \
+            || apt-get install -y -qq libaio1t64 >/dev/null
     else
-        echo "fio is missing: apt-get install fio" >&2
+        echo "fio or libaio is missing: apt-get install fio libaio1" >&2
         exit 1
     fi
 fi
 # shellcheck source=../.ci/jdk25
 . ../.ci/jdk25
 JAVA=$JAVA_HOME/bin/java
-if [ ! -f target/classpath.txt ]; then
+if [ ! -f target/classpath.txt ] || [ ! -d target/artemis-native ]; then
     (cd .. && ./mvnw -q -B install -DskipTests -pl runtime,deployment,bench -am)
 fi
 CLASSPATH="target/classes:$(cat target/classpath.txt)"
@@ -62,7 +67,8 @@ echo "# $(date -u '+%Y-%m-%d %H:%M UTC') commit $COMMIT, $(uname -srm), $(nproc)
 bench() {
     # shellcheck disable=SC2086
     "$JAVA" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow \
-        -Djava.util.logging.manager=org.jboss.logmanager.LogManager $JAVA_OPTS -cp "$CLASSPATH" io.quarkiverse.aio.bench.Bench \
+        -Djava.util.logging.manager=org.jboss.logmanager.LogManager -Djava.library.path=target/artemis-native/lib/linux-x86_64 \
+        $JAVA_OPTS -cp "$CLASSPATH" io.quarkiverse.aio.bench.Bench \
         --file "$FILE" --size "$SIZE" "$@"
 }
 

@@ -40,6 +40,7 @@ public final class Bench {
         for (int submitters : new int[] { 1, 4, 16, 64 }) {
             ENGINES.put("aio-submitters-" + submitters, () -> new AioSubmittersLoad(submitters));
         }
+        ENGINES.put("artemis", ArtemisLoad::new);
         ENGINES.put("afc", AsyncChannelLoad::new);
         ENGINES.put("fc-platform", () -> new FileChannelLoad(false));
         ENGINES.put("fc-virtual", () -> new FileChannelLoad(true));
@@ -47,14 +48,14 @@ public final class Bench {
     }
 
     record Result(String job, String engine, String threads, double iops, double p50Micros, double p99Micros,
-            double cpuMicrosPerIo, double allocBytesPerIo, double geteventsPerIo) {
+            double cpuMicrosPerIo, double allocBytesPerIo, double geteventsPerIo, int carriers) {
 
         String line() {
             return String.format(Locale.ROOT,
                     "RESULT job=%s engine=%s threads=%s iops=%.0f p50_us=%.1f p99_us=%.1f cpu_us_per_io=%.3f"
-                            + " alloc_b_per_io=%.1f getevents_per_io=%.3f config=%s",
+                            + " alloc_b_per_io=%.1f getevents_per_io=%.3f carriers=%d config=%s",
                     job, engine, threads.replace(' ', '_').replace(",", ""), iops, p50Micros, p99Micros,
-                    cpuMicrosPerIo, allocBytesPerIo, geteventsPerIo, configuration());
+                    cpuMicrosPerIo, allocBytesPerIo, geteventsPerIo, carriers, configuration());
         }
     }
 
@@ -119,11 +120,21 @@ public final class Bench {
             long cpu = os.getProcessCpuTime() - cpu0;
             long alloc = threads.getTotalThreadAllocatedBytes() - alloc0;
             long getevents = load.ioGeteventsCalls() - getevents0;
+            int carriers = carrierThreads();
             long ops = Math.max(1, recorder.operations());
             return new Result(job.name(), engine, load.threads(), ops * 1e9 / elapsed, recorder.percentile(0.5) / 1e3,
                     recorder.percentile(0.99) / 1e3, cpu / 1e3 / ops, (double) alloc / ops,
-                    getevents0 < 0 ? Double.NaN : (double) getevents / ops);
+                    getevents0 < 0 ? Double.NaN : (double) getevents / ops, carriers);
         }
+    }
+
+    /**
+     * The carrier threads of virtual threads alive now: the scheduler starts one per CPU, and adds more when virtual
+     * threads pin theirs (a blocking file read does, and the JDK compensates with another carrier).
+     */
+    static int carrierThreads() {
+        return (int) Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getClass().getName().equals("jdk.internal.misc.CarrierThread")).count();
     }
 
     /** A file of real blocks (not holes: reading a hole costs no I/O). */
