@@ -114,6 +114,7 @@ public final class Bench {
             long alloc0 = threads.getTotalThreadAllocatedBytes();
             long t0 = System.nanoTime();
             recorder.start();
+            Profiling.start();
             Thread.sleep((long) (seconds * 1000));
             recorder.stop();
             long elapsed = System.nanoTime() - t0;
@@ -121,6 +122,7 @@ public final class Bench {
             long alloc = threads.getTotalThreadAllocatedBytes() - alloc0;
             long getevents = load.ioGeteventsCalls() - getevents0;
             int carriers = carrierThreads();
+            Profiling.stop(job, engine); // after the figures: writing the profile costs CPU too
             long ops = Math.max(1, recorder.operations());
             return new Result(job.name(), engine, load.threads(), ops * 1e9 / elapsed, recorder.percentile(0.5) / 1e3,
                     recorder.percentile(0.99) / 1e3, cpu / 1e3 / ops, (double) alloc / ops,

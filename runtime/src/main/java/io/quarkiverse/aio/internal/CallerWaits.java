@@ -16,15 +16,22 @@ import io.quarkiverse.aio.AioException;
  * <p>
  * Whether a thread will wait is only known after it has submitted, so it is learnt: a thread that waited for its last
  * operation is expected to wait for the next one ("direct" mode). A thread that attaches a dependent stage, or whose
- * operation completes while it was not waiting, leaves direct mode. While any thread is in direct mode the poller
+ * operation completes while it was not waiting, leaves direct mode. While a thread in direct mode is active (it has
+ * operations in flight, sleeps on its eventfd, or submitted within the last {@link #ACTIVE_GRACE_NANOS}) the poller
  * wakes every {@link CompletionPoller#SHORT_SLEEP_MILLIS} ms: it collects an operation whose submitter did not wait
  * after all, and it wakes waiting threads whose time is up or that were interrupted (a thread blocked in a native read
- * does not see Thread.interrupt). Virtual threads never use this (a virtual thread blocked in a native call would
+ * does not see Thread.interrupt). A thread that once waited and has been idle since costs the pollers nothing. Virtual threads never use this (a virtual thread blocked in a native call would
  * hold its carrier); the poller wakes them.
  */
 final class CallerWaits {
 
     private static final ThreadLocal<Waiter> WAITERS = new ThreadLocal<>();
+    /**
+     * How long after its last submission a thread in direct mode still keeps the pollers watching: long enough that a
+     * thread doing one operation after another does not find the poller asleep without limit (which it would have to
+     * wake with a system call) between two of them.
+     */
+    static final long ACTIVE_GRACE_NANOS = 100_000_000;
     /**
      * Threads in direct mode, or with operations that signal them still in flight, process-wide: the pollers watch
      * their deadlines and interrupts, and collect what their threads did not wait for. Threads add themselves; the
@@ -56,6 +63,8 @@ final class CallerWaits {
         final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
         /** The thread is finishing completions: what it submits now, it does not wait for. */
         boolean finishing;
+        /** When it last submitted an operation that signals it (System.nanoTime). */
+        volatile long lastSubmitted;
         /** While the thread sleeps on its eventfd: when its wait ends (System.nanoTime), and whether an interrupt does. */
         volatile boolean sleeping;
         volatile long deadline;
@@ -101,8 +110,18 @@ final class CallerWaits {
         this.engine = engine;
     }
 
+    /** Whether a thread in direct mode is active, so that the pollers must watch (see the class comment). */
     static boolean someThreadsWaitDirectly() {
-        return !DIRECT.isEmpty();
+        if (DIRECT.isEmpty()) {
+            return false;
+        }
+        long now = System.nanoTime();
+        for (Waiter waiter : DIRECT) {
+            if (waiter.inFlight.get() > 0 || waiter.sleeping || now - waiter.lastSubmitted < ACTIVE_GRACE_NANOS) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** For the pollers: wakes the waiting threads whose time is up or that were interrupted. */
@@ -137,6 +156,7 @@ final class CallerWaits {
         op.waiter = waiter;
         if (waiter.direct) {
             op.signalsWaiter = true;
+            waiter.lastSubmitted = System.nanoTime();
             waiter.inFlight.incrementAndGet(); // before io_submit: the poller keeps watching until it is finished
             CompletionPoller poller = engine.poller;
             if (poller.sleepsWithoutLimit) {

@@ -62,6 +62,8 @@ final class OperationStage<T> extends CompletableFuture<T> implements Runnable {
                     int.class);
             CANCEL_STATE = java.lang.invoke.MethodHandles.lookup().findVarHandle(OperationStage.class,
                     "cancelState", int.class);
+            VIRTUAL_WAITER = java.lang.invoke.MethodHandles.lookup().findVarHandle(OperationStage.class,
+                    "virtualWaiter", Thread.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -81,6 +83,9 @@ final class OperationStage<T> extends CompletableFuture<T> implements Runnable {
 
     @SuppressWarnings("unused") // through CANCEL_STATE
     private volatile int cancelState;
+    /** A virtual thread waiting for this stage with a timeout (see {@link VirtualWaits}): unparked at completion. */
+    private volatile Thread virtualWaiter;
+    private static final java.lang.invoke.VarHandle VIRTUAL_WAITER;
     /** The kernel's result: bytes transferred, or -errno. */
     long result;
     /** Set instead of {@link #result} when the operation did not complete in the kernel. */
@@ -181,13 +186,60 @@ final class OperationStage<T> extends CompletableFuture<T> implements Runnable {
 
     @Override
     public T get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {
-        if (!isDone() && waitedOnByThisThread()) {
-            long nanos = unit.toNanos(timeout);
-            if (!file.engine().callerWaits().await(this, Math.max(0, nanos), true)) {
-                throw new TimeoutException(describe() + " did not complete within " + timeout + " " + unit);
-            }
+        if (!isDone()) {
+            long nanos = Math.max(0, unit.toNanos(timeout));
+            Thread current = Thread.currentThread();
+            if (waitedOnByThisThread()) {
+                if (!file.engine().callerWaits().await(this, nanos, true)) {
+                    throw new TimeoutException(describe() + " did not complete within " + timeout + " " + unit);
+                }
+            } else if (current.isVirtual() && VIRTUAL_WAITER.compareAndSet(this, null, current)) {
+                try {
+                    if (!VirtualWaits.await(this, nanos)) {
+                        throw new TimeoutException(describe() + " did not complete within " + timeout + " " + unit);
+                    }
+                } finally {
+                    virtualWaiter = null;
+                }
+            } // else another virtual thread waits already: this one waits the JDK's way
         }
         return super.get(timeout, unit);
+    }
+
+    // Every way the stage is completed from outside CompletableFuture: the virtual thread waiting for it wakes. (A
+    // completion through completeAsync bypasses these; that waiter then wakes at its deadline, and finds it done.)
+
+    @Override
+    public boolean complete(T value) {
+        boolean completed = super.complete(value);
+        wakeVirtualWaiter();
+        return completed;
+    }
+
+    @Override
+    public boolean completeExceptionally(Throwable failure) {
+        boolean completed = super.completeExceptionally(failure);
+        wakeVirtualWaiter();
+        return completed;
+    }
+
+    @Override
+    public void obtrudeValue(T value) {
+        super.obtrudeValue(value);
+        wakeVirtualWaiter();
+    }
+
+    @Override
+    public void obtrudeException(Throwable failure) {
+        super.obtrudeException(failure);
+        wakeVirtualWaiter();
+    }
+
+    private void wakeVirtualWaiter() {
+        Thread waiter = virtualWaiter;
+        if (waiter != null) {
+            java.util.concurrent.locks.LockSupport.unpark(waiter);
+        }
     }
 
     @Override
