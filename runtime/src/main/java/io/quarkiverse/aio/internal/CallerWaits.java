@@ -32,6 +32,8 @@ final class CallerWaits {
      * wake with a system call) between two of them.
      */
     static final long ACTIVE_GRACE_NANOS = 100_000_000;
+    /** How long a thread whose completion another thread is finishing spins before it parks. */
+    static final long FINISHING_SPIN_NANOS = 20_000;
     /**
      * Threads in direct mode, or with operations that signal them still in flight, process-wide: the pollers watch
      * their deadlines and interrupts, and collect what their threads did not wait for. Threads add themselves; the
@@ -67,12 +69,22 @@ final class CallerWaits {
         volatile long lastSubmitted;
         /** While the thread sleeps on its eventfd: when its wait ends (System.nanoTime), and whether an interrupt does. */
         volatile boolean sleeping;
+        /**
+         * While the thread waits for one of its operations: another of its operations that completes meanwhile does
+         * not mean it does not wait (a thread with several in flight waits for one at a time).
+         */
+        volatile boolean awaiting;
         volatile long deadline;
         volatile boolean interruptible;
 
         Waiter(Thread thread, EventFd eventFd) {
             this.thread = thread;
             this.eventFd = eventFd;
+        }
+
+        /** Whether the thread's next operation will signal it (tests). */
+        boolean isDirect() {
+            return direct;
         }
 
         /** The thread waited for an operation that signalled the poller: the next one will signal the thread. */
@@ -196,10 +208,21 @@ final class CallerWaits {
             return true;
         }
         if (!op.changeWaitState(OperationStage.NOT_AWAITED, OperationStage.AWAITED)) {
-            return true; // another thread took its completion and finishes it now: wait the usual way
+            awaitFinishing(op); // another thread took its completion and finishes it now
+            return true;
         }
         waiter.deadline = timeoutNanos < 0 ? System.nanoTime() + Long.MAX_VALUE / 2 : System.nanoTime() + timeoutNanos;
         waiter.interruptible = interruptible;
+        waiter.awaiting = true;
+        try {
+            return awaitSignalled(waiter, op, interruptible);
+        } finally {
+            waiter.awaiting = false;
+        }
+    }
+
+    private boolean awaitSignalled(Waiter waiter, OperationStage<?> op, boolean interruptible)
+            throws InterruptedException {
         for (;;) {
             finishUntil(waiter, op); // its own completion may be there already (a buffered read, a stale signal)
             if (finishedOrTaken(op)) {
@@ -234,7 +257,26 @@ final class CallerWaits {
             engine.completer.finishDelivered(op);
             return true;
         }
-        return state == OperationStage.TAKEN || op.isDone();
+        if (state == OperationStage.TAKEN) {
+            awaitFinishing(op);
+            return true;
+        }
+        return op.isDone();
+    }
+
+    /**
+     * Another thread took the operation's completion and is finishing it (microseconds, unless a callback of the
+     * operation's runs long): spinning that long is cheaper than parking, which costs both threads a system call. The
+     * caller waits the usual way after {@link #FINISHING_SPIN_NANOS} if it is still not done.
+     */
+    private static void awaitFinishing(OperationStage<?> op) {
+        long start = System.nanoTime();
+        for (int spins = 1; !op.isDone(); spins++) {
+            Thread.onSpinWait();
+            if ((spins & 63) == 0 && System.nanoTime() - start > FINISHING_SPIN_NANOS) {
+                return;
+            }
+        }
     }
 
     /** Takes completions from the ring until its own is among them, handing over or finishing the others. */

@@ -145,7 +145,9 @@ final class Completer {
                 return true;
             }
             if (op.changeWaitState(OperationStage.NOT_AWAITED, OperationStage.TAKEN)) {
-                op.waiter.noteNotWaiting(); // it completed and its submitter was not waiting for it
+                if (!op.waiter.awaiting) {
+                    op.waiter.noteNotWaiting(); // it completed and its submitter was not waiting for anything
+                }
                 return false;
             }
         }

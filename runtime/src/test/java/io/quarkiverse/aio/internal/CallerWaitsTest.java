@@ -19,6 +19,7 @@ import io.quarkiverse.aio.AioContext;
 import io.quarkiverse.aio.AioFile;
 import io.quarkiverse.aio.AioOpenOption;
 import io.quarkiverse.aio.TestFiles;
+import io.quarkiverse.aio.internal.linux.KernelAbi;
 import io.quarkiverse.aio.internal.linux.LibC;
 
 /**
@@ -156,6 +157,43 @@ class CallerWaitsTest {
         }
     }
 
+
+    /**
+     * A thread with several operations in flight waits for one at a time: another of them completing meanwhile, taken
+     * by another thread, leaves it in direct mode. Only a completion that finds its thread waiting for nothing means
+     * the thread does not wait (then its next operations signal the poller).
+     */
+    @Test
+    void aCompletionTakenWhileItsThreadWaitsForAnotherKeepsTheThreadDirect() throws Throwable {
+        Path dir = TestFiles.directory(CallerWaitsTest.class);
+        try (AioContext aio = AioContext.builder().build();
+                AioFile file = aio.open(dir.resolve("taken.bin"), StandardOpenOption.CREATE, StandardOpenOption.READ,
+                        StandardOpenOption.WRITE)) {
+            EngineFile engineFile = (EngineFile) file;
+            Thread owner = Thread.ofPlatform().unstarted(() -> {
+            });
+            EventFd eventFd = EventFd.create();
+            try {
+                CallerWaits.Waiter waiter = new CallerWaits.Waiter(owner, eventFd);
+                for (boolean awaiting : new boolean[] { true, false }) {
+                    waiter.noteWaited(); // direct mode
+                    assertTrue(waiter.isDirect());
+                    waiter.awaiting = awaiting;
+                    // An operation of the owner's, never submitted, whose completion this thread takes
+                    OperationStage<Integer> op = new OperationStage<>(engineFile, KernelAbi.IOCB_CMD_PREAD, 0,
+                            OperationStage.INT_RESULT);
+                    op.waiter = waiter;
+                    op.signalsWaiter = true;
+                    assertFalse(Completer.handOver(op, 4096), "not awaited: this thread finishes it");
+                    assertEquals(OperationStage.TAKEN, op.waitState());
+                    assertEquals(awaiting, waiter.isDirect(),
+                            awaiting ? "waiting for another operation: still direct" : "waiting for none: not direct");
+                }
+            } finally {
+                eventFd.close();
+            }
+        }
+    }
 
     /** With a completion executor the stage completes there: a waiting thread must not expect to finish it itself. */
     @Test
