@@ -4,28 +4,30 @@ the frames of their stacks, scaled to the run's own CPU per I/O; one stacked bar
 
     /usr/bin/python3 bench/profile-chart.py OUT.svg bench/target/profiles/before bench/target/profiles/after ...
 
+Each directory holds results.txt (RESULT lines) and JOB-ENGINE.collapsed (or .collapsed.gz) from bench/profile.sh.
+
 Needs Debian's python3-matplotlib (bench/charts.sh installs it).
 """
 import collections
+import gzip
 import os
 import sys
 
 # (kind, frames that mark it): the first kind one of whose frames is in a stack takes the sample. System calls come
-# first: what a thread does inside the kernel is what it asked for, whoever asked.
+# first: what a thread does inside the kernel is what it asked for, whoever asked. The profiles here sample each
+# thread's CPU time (ctimer) and show no kernel frames: a system call is named by its C wrapper or its Java caller.
 KINDS = [
-    ("io_submit", ("sys_io_submit",)),
-    ("io_getevents", ("sys_io_getevents", "sys_io_pgetevents")),
-    ("pread / pwrite", ("sys_pread64", "sys_pwrite64")),
-    ("eventfd read / write", ("sys_read", "sys_write")),
-    ("futex (park, unpark)", ("sys_futex",)),
-    ("other system calls", ("entry_SYSCALL_64", "do_syscall_64")),
-    ("interrupts, scheduler", ("asm_", "irq", "schedule", "_[k]")),
-    ("the library (io.quarkiverse.aio)", ("io/quarkiverse/aio/internal", "io/quarkiverse/aio/vertx")),
-    ("Artemis (JNI)", ("org/apache/activemq",)),
+    ("io_submit", ("sys_io_submit", "LinuxAio.ioSubmit", ";io_submit;")),
+    ("pread (FileChannel)", ("sys_pread64", "__pread64")),
+    ("eventfd: sleep and wake (read, poll, write)", ("EventFd.await", "EventFd.signal", "sys_read", "sys_poll")),
+    ("Artemis' poll loop (JNI, io_getevents)", ("blockedPoll",)),
+    ("JDK timers of timed parks (DelayScheduler)", ("DelayScheduler",)),
+    ("park, unpark (futex)", ("Unsafe_Park", "Unsafe_Unpark", "sys_futex")),
+    ("the library's Java (io.quarkiverse.aio)", ("io/quarkiverse/aio/internal", "io/quarkiverse/aio/vertx")),
     ("JDK: CompletableFuture", ("java/util/concurrent/CompletableFuture",)),
     ("JDK: virtual threads, ForkJoinPool", ("java/lang/VirtualThread", "java/util/concurrent/ForkJoin",
                                             "jdk/internal/vm/Continuation")),
-    ("JDK: FileChannel", ("sun/nio/ch/FileChannelImpl", "sun/nio/ch/IOUtil")),
+    ("JDK: FileChannel's Java", ("sun/nio/ch/",)),
     ("JIT, GC, other JVM", ("Compile", "G1", "GC", "Interpreter", "[unknown]")),
 ]
 OTHER = "other (harness, ...)"
@@ -49,10 +51,14 @@ def load(directory):
     runs = []
     for (job, engine), cpu in results.items():
         path = os.path.join(directory, "%s-%s.collapsed" % (job, engine))
-        if not os.path.exists(path):
+        if os.path.exists(path + ".gz"):  # as kept under docs/
+            lines = gzip.open(path + ".gz", "rt")
+        elif os.path.exists(path):
+            lines = open(path)
+        else:
             continue
         kinds, leaves, total = collections.Counter(), collections.Counter(), 0
-        for line in open(path):
+        for line in lines:
             stack, _, count = line.rstrip().rpartition(" ")
             n = int(count)
             kinds[kind_of(stack)] += n
