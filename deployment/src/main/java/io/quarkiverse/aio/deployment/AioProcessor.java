@@ -113,11 +113,12 @@ class AioProcessor {
      * LibC holds the downcall handles, LinuxAio the syscall table of the host it starts on. Initializing them at run
      * time keeps method handles bound to C symbol addresses out of the image heap: such constants are the likely cause
      * of the linkToNative parsing failure of Quarkus issue 55594. ArenaKind holds a Thread and the JDK's arena classes
-     * of the running JVM; the cleaner of CallerWaits starts a thread; Failures holds Paths of /proc.
+     * of the running JVM; the cleaner of CallerWaits starts a thread, and so does VirtualWaits (its watchdog); Failures
+     * holds Paths of /proc.
      */
     static final List<String> RUNTIME_INITIALIZED = List.of(LibC.class.getName(), LinuxAio.class.getName(),
             "io.quarkiverse.aio.internal.ArenaKind", "io.quarkiverse.aio.internal.CallerWaits$Cleaners",
-            "io.quarkiverse.aio.internal.Failures");
+            "io.quarkiverse.aio.internal.VirtualWaits", "io.quarkiverse.aio.internal.Failures");
 
     /** AioContext.Builder finds the engine through ServiceLoader; a native executable needs the provider listed. */
     @BuildStep

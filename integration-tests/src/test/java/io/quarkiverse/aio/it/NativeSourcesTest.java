@@ -78,9 +78,11 @@ class NativeSourcesTest {
                     && e.getName().endsWith(".class")).map(e -> read(jar, e)).reduce("", String::concat);
             assertTrue(generated.contains("io.quarkiverse.aio.internal.linux.LibC"), "LibC at run time");
             assertTrue(generated.contains("io.quarkiverse.aio.internal.linux.LinuxAio"), "LinuxAio at run time");
-            // A Thread and the JDK's arena classes; a cleaner's thread; Paths of /proc: nothing for the image heap.
+            // A Thread and the JDK's arena classes; a cleaner's thread; a watchdog thread; Paths of /proc: nothing for
+            // the image heap.
             for (String holder : new String[] { "io.quarkiverse.aio.internal.ArenaKind",
-                    "io.quarkiverse.aio.internal.CallerWaits$Cleaners", "io.quarkiverse.aio.internal.Failures" }) {
+                    "io.quarkiverse.aio.internal.CallerWaits$Cleaners", "io.quarkiverse.aio.internal.VirtualWaits",
+                    "io.quarkiverse.aio.internal.Failures" }) {
                 assertTrue(generated.contains(holder), holder + " at run time");
             }
             String reflection = read(jar, jar.getEntry("META-INF/native-image/reflect-config.json"));

@@ -43,12 +43,11 @@ final class CallerWaits {
 
     /** The wait state of one platform thread: its eventfd, its mode, and how long its current wait may last. */
     static final class Waiter {
-        private static final VarHandle IS_DIRECT, IS_LISTED;
+        private static final VarHandle IS_DIRECT;
 
         static {
             try {
                 IS_DIRECT = MethodHandles.lookup().findVarHandle(Waiter.class, "direct", boolean.class);
-                IS_LISTED = MethodHandles.lookup().findVarHandle(Waiter.class, "listed", boolean.class);
             } catch (ReflectiveOperationException e) {
                 throw new ExceptionInInitializerError(e);
             }
@@ -59,7 +58,7 @@ final class CallerWaits {
         final EventFd eventFd;
         @SuppressWarnings("unused") // through IS_DIRECT
         private volatile boolean direct;
-        @SuppressWarnings("unused") // through IS_LISTED
+        /** In {@link #DIRECT}; changed under the waiter's monitor, so that listing and unlisting never cross. */
         private volatile boolean listed;
         /** Operations that signal this thread and are not finished yet. */
         final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
@@ -70,16 +69,22 @@ final class CallerWaits {
         /** While the thread sleeps on its eventfd: when its wait ends (System.nanoTime), and whether an interrupt does. */
         volatile boolean sleeping;
         /**
-         * While the thread waits for one of its operations: another of its operations that completes meanwhile does
-         * not mean it does not wait (a thread with several in flight waits for one at a time).
+         * How many waits of the thread for its operations are under way (more than one when a callback the thread runs
+         * while it waits waits too): another of its operations that completes meanwhile does not mean it does not wait
+         * (a thread with several in flight waits for one at a time). Written by the thread only.
          */
-        volatile boolean awaiting;
+        volatile int awaiting;
         volatile long deadline;
         volatile boolean interruptible;
 
         Waiter(Thread thread, EventFd eventFd) {
             this.thread = thread;
             this.eventFd = eventFd;
+        }
+
+        /** Whether the pollers watch it (tests). */
+        boolean isListed() {
+            return listed;
         }
 
         /** Whether the thread's next operation will signal it (tests). */
@@ -94,20 +99,30 @@ final class CallerWaits {
             }
         }
 
-        private void list() {
-            if (IS_LISTED.compareAndSet(this, false, true)) {
+        private synchronized void list() {
+            if (!listed) {
+                listed = true;
                 DIRECT.add(this);
             }
         }
 
-        /** For the pollers: takes the thread out of the list when nothing more will signal it. */
+        /**
+         * For the pollers: takes the thread out of the list when nothing more will signal it. A thread that comes back
+         * to direct mode meanwhile lists itself again once this is done (same monitor), before its next operation.
+         */
         void unlistIfIdle() {
-            if ((!direct || !thread.isAlive()) && inFlight.get() == 0 && IS_LISTED.compareAndSet(this, true, false)) {
-                DIRECT.remove(this);
-                if (direct && thread.isAlive() || inFlight.get() > 0) {
-                    list(); // it came back meanwhile
+            if (listed && idle()) {
+                synchronized (this) {
+                    if (listed && idle()) {
+                        listed = false;
+                        DIRECT.remove(this);
+                    }
                 }
             }
+        }
+
+        private boolean idle() {
+            return (!direct || !thread.isAlive()) && inFlight.get() == 0;
         }
 
         /** The thread did not wait for an operation that signalled it: the next one will signal the poller. */
@@ -128,12 +143,17 @@ final class CallerWaits {
             return false;
         }
         long now = System.nanoTime();
+        boolean active = false;
         for (Waiter waiter : DIRECT) {
-            if (waiter.inFlight.get() > 0 || waiter.sleeping || now - waiter.lastSubmitted < ACTIVE_GRACE_NANOS) {
-                return true;
+            if (waiter.inFlight.get() > 0 || waiter.sleeping) {
+                active = true;
+            } else if (!waiter.thread.isAlive()) {
+                waiter.unlistIfIdle(); // gone, with nothing in flight: its eventfd may be closed now
+            } else if (now - waiter.lastSubmitted < ACTIVE_GRACE_NANOS) {
+                active = true;
             }
         }
-        return false;
+        return active;
     }
 
     /** For the pollers: wakes the waiting threads whose time is up or that were interrupted. */
@@ -211,13 +231,17 @@ final class CallerWaits {
             awaitFinishing(op); // another thread took its completion and finishes it now
             return true;
         }
+        long outerDeadline = waiter.deadline; // a wait inside a callback run while the thread waits: restored after it
+        boolean outerInterruptible = waiter.interruptible;
         waiter.deadline = timeoutNanos < 0 ? System.nanoTime() + Long.MAX_VALUE / 2 : System.nanoTime() + timeoutNanos;
         waiter.interruptible = interruptible;
-        waiter.awaiting = true;
+        waiter.awaiting++;
         try {
             return awaitSignalled(waiter, op, interruptible);
         } finally {
-            waiter.awaiting = false;
+            waiter.awaiting--;
+            waiter.deadline = outerDeadline;
+            waiter.interruptible = outerInterruptible;
         }
     }
 

@@ -145,7 +145,7 @@ final class Completer {
                 return true;
             }
             if (op.changeWaitState(OperationStage.NOT_AWAITED, OperationStage.TAKEN)) {
-                if (!op.waiter.awaiting) {
+                if (op.waiter.awaiting == 0) {
                     op.waiter.noteNotWaiting(); // it completed and its submitter was not waiting for anything
                 }
                 return false;

@@ -193,21 +193,23 @@ final class OperationStage<T> extends CompletableFuture<T> implements Runnable {
                 if (!file.engine().callerWaits().await(this, nanos, true)) {
                     throw new TimeoutException(describe() + " did not complete within " + timeout + " " + unit);
                 }
-            } else if (current.isVirtual() && VIRTUAL_WAITER.compareAndSet(this, null, current)) {
+            } else if (current.isVirtual() && nanos >= VirtualWaits.SHORTEST_NANOS
+                    && VIRTUAL_WAITER.compareAndSet(this, null, current)) {
+                VirtualWaits.Outcome outcome;
                 try {
-                    if (!VirtualWaits.await(this, nanos)) {
-                        throw new TimeoutException(describe() + " did not complete within " + timeout + " " + unit);
-                    }
+                    outcome = VirtualWaits.await(this, nanos);
                 } finally {
                     virtualWaiter = null;
                 }
-            } // else another virtual thread waits already: this one waits the JDK's way
+                if (outcome == VirtualWaits.Outcome.TIMED_OUT) {
+                    throw new TimeoutException(describe() + " did not complete within " + timeout + " " + unit);
+                }
+            } // else short, or another virtual thread waits already, or no watchdog: the JDK's way below
         }
         return super.get(timeout, unit);
     }
 
-    // Every way the stage is completed from outside CompletableFuture: the virtual thread waiting for it wakes. (A
-    // completion through completeAsync bypasses these; that waiter then wakes at its deadline, and finds it done.)
+    // Every way the stage is completed from outside CompletableFuture: the virtual thread waiting for it wakes.
 
     @Override
     public boolean complete(T value) {
@@ -233,6 +235,24 @@ final class OperationStage<T> extends CompletableFuture<T> implements Runnable {
     public void obtrudeException(Throwable failure) {
         super.obtrudeException(failure);
         wakeVirtualWaiter();
+    }
+
+    @Override
+    public CompletableFuture<T> completeAsync(java.util.function.Supplier<? extends T> supplier, Executor executor) {
+        java.util.Objects.requireNonNull(supplier);
+        executor.execute(() -> { // as CompletableFuture's own, but through complete(), which wakes the waiter
+            try {
+                complete(supplier.get());
+            } catch (Throwable e) {
+                completeExceptionally(e);
+            }
+        });
+        return this;
+    }
+
+    @Override
+    public CompletableFuture<T> completeAsync(java.util.function.Supplier<? extends T> supplier) {
+        return completeAsync(supplier, defaultExecutor());
     }
 
     private void wakeVirtualWaiter() {

@@ -11,28 +11,28 @@ import java.util.concurrent.locks.LockSupport;
  * a virtual thread waiting for a read (more than a quarter of its CPU). Here the thread parks without a timeout, its
  * operation unparks it when it completes, and one watchdog thread for the whole process unparks those whose time is
  * up. Operations take microseconds and timeouts seconds, so the watchdog sleeps until the earliest deadline and is
- * woken only when a wait ends before the one it sleeps for.
+ * woken only when a wait would end before the one it sleeps for.
  */
 final class VirtualWaits {
 
-    /** The wait state of one virtual thread, made once and reused for each of its waits. */
-    private static final class Waiter {
-        final Thread thread;
-        volatile boolean waiting;
-        volatile long deadline;
+    /** Shorter waits go the JDK's way: a timer for them costs little next to the wait, and the watchdog nothing. */
+    static final long SHORTEST_NANOS = 1_000_000;
 
-        Waiter(Thread thread) {
-            this.thread = thread;
+    /** One wait: registered while it lasts, so the watchdog looks only at the waits there are. */
+    private static final class Wait {
+        final Thread thread = Thread.currentThread();
+        final long deadline;
+
+        Wait(long deadline) {
+            this.deadline = deadline;
         }
     }
 
-    private static final ThreadLocal<Waiter> WAITERS = new ThreadLocal<>();
-    /** Every virtual thread that waited: the watchdog forgets those that ended. */
-    private static final Set<Waiter> ALL = ConcurrentHashMap.newKeySet();
+    private static final Set<Wait> WAITS = ConcurrentHashMap.newKeySet();
     private static final Object LOCK = new Object();
     /**
-     * What the watchdog does: looks at the waiters (under LOCK), or sleeps without a deadline, or sleeps until
-     * {@link #until}. A waiter whose deadline comes before the one the watchdog sleeps until wakes it (under LOCK).
+     * What the watchdog does: looks at the waits (under LOCK), or sleeps without a deadline, or sleeps until
+     * {@link #until}. A wait whose deadline comes before the one the watchdog sleeps until wakes it (under LOCK).
      */
     private static final int LOOKING = 0, IDLE = 1, SLEEPING_UNTIL = 2;
     private static volatile int state = IDLE;
@@ -40,77 +40,84 @@ final class VirtualWaits {
     /** Guarded by LOCK. */
     private static Thread watchdog;
 
+    /** What {@link #await} found. */
+    enum Outcome {
+        DONE, TIMED_OUT, NOT_WATCHED
+    }
+
     /**
-     * The current virtual thread waits for {@code op} at most {@code timeoutNanos}.
+     * The current virtual thread waits for {@code op} at most {@code timeoutNanos} (at least {@link #SHORTEST_NANOS}).
      *
-     * @return true when the operation is done, false when the time ran out first
+     * @return DONE, TIMED_OUT, or NOT_WATCHED when no watchdog could be started (the caller then waits the JDK's way)
      * @throws InterruptedException when interrupted
      */
-    static boolean await(OperationStage<?> op, long timeoutNanos) throws InterruptedException {
-        Waiter waiter = WAITERS.get();
-        if (waiter == null) {
-            waiter = new Waiter(Thread.currentThread());
-            WAITERS.set(waiter);
-            ALL.add(waiter);
-        }
+    static Outcome await(OperationStage<?> op, long timeoutNanos) throws InterruptedException {
         long deadline = System.nanoTime() + Math.min(timeoutNanos, Long.MAX_VALUE / 4); // no overflow
-        waiter.deadline = deadline;
-        waiter.waiting = true;
+        Wait wait = new Wait(deadline);
+        WAITS.add(wait);
         try {
-            if (state != SLEEPING_UNTIL || deadline - until < 0) {
-                watchUntil(deadline); // rare: only a wait that ends before all others, or while the watchdog looks
+            if ((state != SLEEPING_UNTIL || deadline - until < 0) && !watchUntil(deadline)) {
+                return Outcome.NOT_WATCHED;
             }
             while (!op.isDone()) {
                 if (System.nanoTime() - deadline >= 0) {
-                    return false;
+                    return Outcome.TIMED_OUT;
                 }
                 if (Thread.interrupted()) {
                     throw new InterruptedException();
                 }
                 LockSupport.park(op); // unparked by the operation's completion, an interrupt or the watchdog
             }
-            return true;
+            return Outcome.DONE;
         } finally {
-            waiter.waiting = false;
+            WAITS.remove(wait);
         }
     }
 
-    /** A wait may end before the watchdog would wake: it wakes, and sleeps until this deadline instead. */
-    private static void watchUntil(long deadline) {
-        synchronized (LOCK) { // the watchdog has finished looking: it saw this waiter, or sleeps without seeing it
-            if (state == SLEEPING_UNTIL && deadline - until >= 0) {
-                return;
+    /**
+     * A wait may end before the watchdog would wake (or the watchdog is looking, or idle): the watchdog wakes, and
+     * sleeps until this deadline instead. Rare: with timeouts alike, only the first wait after a quiet spell does this.
+     *
+     * @return false when there is no watchdog and none could be started
+     */
+    private static boolean watchUntil(long deadline) {
+        synchronized (LOCK) { // the watchdog has finished looking: it saw this wait, or sleeps without seeing it
+            if (watchdog == null) {
+                try {
+                    Thread started = Thread.ofPlatform().daemon(true).name("aio-virtual-thread-timeouts")
+                            .inheritInheritableThreadLocals(false).unstarted(VirtualWaits::watch);
+                    started.setContextClassLoader(null); // it outlives applications (dev mode, tests): pins none
+                    started.start();
+                    watchdog = started;
+                } catch (Throwable e) { // OutOfMemoryError: unable to create a thread; a limit on processes
+                    return false;
+                }
+            } else if (state == SLEEPING_UNTIL && deadline - until >= 0) {
+                return true;
             }
             until = deadline;
             state = SLEEPING_UNTIL;
-            if (watchdog == null) {
-                watchdog = Thread.ofPlatform().daemon(true).name("aio-virtual-thread-timeouts").start(VirtualWaits::watch);
-            } else {
-                LockSupport.unpark(watchdog);
-            }
+            LockSupport.unpark(watchdog);
+            return true;
         }
     }
 
-    /** The watchdog: unparks waiters whose time is up, forgets ended threads, sleeps until the next deadline. */
+    /** The watchdog: unparks the waits whose time is up, then sleeps until the next deadline. */
     private static void watch() {
         for (;;) {
+            Thread.interrupted(); // nothing stops it; an interrupt must not make park return at once forever
             long sleep;
             synchronized (LOCK) {
-                state = LOOKING; // a waiter that starts now takes LOCK, after this look, and compares with its result
+                state = LOOKING; // a wait that starts now takes LOCK, after this look, and compares with its result
                 long now = System.nanoTime();
                 boolean found = false;
                 long next = 0;
-                for (Waiter waiter : ALL) {
-                    if (!waiter.thread.isAlive()) {
-                        ALL.remove(waiter);
-                    } else if (waiter.waiting) {
-                        long deadline = waiter.deadline;
-                        if (deadline - now <= 0) {
-                            LockSupport.unpark(waiter.thread);
-                        } else if (!found || deadline - next < 0) {
-                            found = true;
-                            next = deadline;
-                        }
+                for (Wait wait : WAITS) {
+                    if (wait.deadline - now <= 0) {
+                        LockSupport.unpark(wait.thread);
+                    } else if (!found || wait.deadline - next < 0) {
+                        found = true;
+                        next = wait.deadline;
                     }
                 }
                 if (!found) {

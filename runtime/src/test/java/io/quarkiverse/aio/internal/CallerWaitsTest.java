@@ -178,7 +178,7 @@ class CallerWaitsTest {
                 for (boolean awaiting : new boolean[] { true, false }) {
                     waiter.noteWaited(); // direct mode
                     assertTrue(waiter.isDirect());
-                    waiter.awaiting = awaiting;
+                    waiter.awaiting = awaiting ? 1 : 0;
                     // An operation of the owner's, never submitted, whose completion this thread takes
                     OperationStage<Integer> op = new OperationStage<>(engineFile, KernelAbi.IOCB_CMD_PREAD, 0,
                             OperationStage.INT_RESULT);
@@ -189,6 +189,9 @@ class CallerWaitsTest {
                     assertEquals(awaiting, waiter.isDirect(),
                             awaiting ? "waiting for another operation: still direct" : "waiting for none: not direct");
                 }
+                assertTrue(waiter.isListed());
+                CallerWaits.someThreadsWaitDirectly(); // the pollers' look: a thread that is gone is forgotten
+                assertFalse(waiter.isListed(), "a thread that is not alive, with nothing in flight, is unlisted");
             } finally {
                 eventFd.close();
             }

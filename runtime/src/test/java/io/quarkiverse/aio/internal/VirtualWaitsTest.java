@@ -175,6 +175,35 @@ class VirtualWaitsTest {
         }
     }
 
+    /** Short timeouts (zero included) wait the JDK's way, and completeAsync completes through the waking path. */
+    @Test
+    void shortTimeoutsAndCompleteAsync() throws Exception {
+        try (Arena arena = Arena.ofConfined(); AioContext aio = AioContext.builder().build()) {
+            MemorySegment callState = LibC.allocateCallState(arena);
+            int fd = LibC.eventfd(callState, 0, EFD_CLOEXEC | EFD_NONBLOCK);
+            try {
+                var poll = aio.poll(fd, POLLIN).toCompletableFuture();
+                onAVirtualThread(() -> {
+                    assertThrows(TimeoutException.class, () -> poll.get(0, TimeUnit.SECONDS));
+                    assertThrows(TimeoutException.class, () -> poll.get(100, TimeUnit.MICROSECONDS));
+                    return null;
+                });
+                var executor = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+                try {
+                    poll.completeAsync(() -> 7, task -> executor.schedule(task, 200, TimeUnit.MILLISECONDS));
+                    long start = System.nanoTime();
+                    assertEquals(7, onAVirtualThread(() -> poll.get(TestFiles.TIMEOUT_SECONDS, TimeUnit.SECONDS)));
+                    assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5), "woken by completeAsync");
+                } finally {
+                    executor.shutdownNow();
+                }
+                signal(fd);
+            } finally {
+                LibC.close(callState, fd);
+            }
+        }
+    }
+
     private static void sleep(long millis) {
         try {
             Thread.sleep(millis);
