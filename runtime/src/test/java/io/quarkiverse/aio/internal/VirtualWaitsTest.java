@@ -50,6 +50,24 @@ class VirtualWaitsTest {
         }
     }
 
+    interface WithEventFd {
+        void run(AioContext aio, int fd) throws Exception;
+    }
+
+    /** A context and a non-blocking eventfd whose polls complete exactly when the test writes it. */
+    static void withEventFd(WithEventFd body) throws Exception {
+        try (Arena arena = Arena.ofConfined(); AioContext aio = AioContext.builder().build()) {
+            MemorySegment callState = LibC.allocateCallState(arena);
+            int fd = LibC.eventfd(callState, 0, EFD_CLOEXEC | EFD_NONBLOCK);
+            assertTrue(fd >= 0);
+            try {
+                body.run(aio, fd);
+            } finally {
+                LibC.close(callState, fd);
+            }
+        }
+    }
+
     private static void signal(int fd) {
         MemorySegment one = Arena.ofAuto().allocate(ValueLayout.JAVA_LONG);
         one.set(ValueLayout.JAVA_LONG, 0, 1);
@@ -78,137 +96,105 @@ class VirtualWaitsTest {
 
     @Test
     void theDeadlineTheCompletionAndAnInterruptEachEndAWait() throws Exception {
-        try (Arena arena = Arena.ofConfined(); AioContext aio = AioContext.builder().build()) {
-            MemorySegment callState = LibC.allocateCallState(arena);
-            int fd = LibC.eventfd(callState, 0, EFD_CLOEXEC | EFD_NONBLOCK);
-            assertTrue(fd >= 0);
-            try {
-                var poll = aio.poll(fd, POLLIN).toCompletableFuture();
-                long waited = onAVirtualThread(() -> {
-                    long start = System.nanoTime();
-                    assertThrows(TimeoutException.class, () -> poll.get(200, TimeUnit.MILLISECONDS));
-                    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-                });
-                assertTrue(waited >= 200 && waited < 2_000, "ended at its deadline: " + waited + " ms");
+        withEventFd((aio, fd) -> {
+            var poll = aio.poll(fd, POLLIN).toCompletableFuture();
+            long waited = onAVirtualThread(() -> {
+                long start = System.nanoTime();
+                assertThrows(TimeoutException.class, () -> poll.get(200, TimeUnit.MILLISECONDS));
+                return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            });
+            assertTrue(waited >= 200 && waited < 2_000, "ended at its deadline: " + waited + " ms");
 
-                Thread.ofPlatform().start(() -> {
-                    sleep(200);
-                    signal(fd);
-                });
-                long completedAfter = onAVirtualThread(() -> {
-                    long start = System.nanoTime();
-                    assertEquals(POLLIN, poll.get(TestFiles.TIMEOUT_SECONDS, TimeUnit.SECONDS) & POLLIN);
-                    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-                });
-                assertTrue(completedAfter < 5_000, "woken by the completion, not the deadline: " + completedAfter);
-
-                LibC.read(fd, Arena.ofAuto().allocate(8), 8); // the counter back to 0: the next poll waits
-                var never = aio.poll(fd, POLLIN).toCompletableFuture();
-                long interruptedAfter = onAVirtualThread(() -> {
-                    Thread self = Thread.currentThread();
-                    Thread.ofPlatform().start(() -> {
-                        sleep(200);
-                        self.interrupt();
-                    });
-                    long start = System.nanoTime();
-                    assertThrows(InterruptedException.class,
-                            () -> never.get(TestFiles.TIMEOUT_SECONDS, TimeUnit.SECONDS));
-                    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-                });
-                assertTrue(interruptedAfter < 5_000, "an interrupt ends it: " + interruptedAfter + " ms");
+            Thread.ofPlatform().start(() -> {
+                CallerWaitsTest.sleep(200);
                 signal(fd);
-                assertEquals(POLLIN, never.get(TestFiles.TIMEOUT_SECONDS, TimeUnit.SECONDS) & POLLIN);
-            } finally {
-                LibC.close(callState, fd);
-            }
-        }
+            });
+            long completedAfter = onAVirtualThread(() -> {
+                long start = System.nanoTime();
+                assertEquals(POLLIN, poll.get(TestFiles.TIMEOUT_SECONDS, TimeUnit.SECONDS) & POLLIN);
+                return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            });
+            assertTrue(completedAfter < 5_000, "woken by the completion, not the deadline: " + completedAfter);
+
+            LibC.read(fd, Arena.ofAuto().allocate(8), 8); // the counter back to 0: the next poll waits
+            var never = aio.poll(fd, POLLIN).toCompletableFuture();
+            long interruptedAfter = onAVirtualThread(() -> {
+                Thread self = Thread.currentThread();
+                Thread.ofPlatform().start(() -> {
+                    CallerWaitsTest.sleep(200);
+                    self.interrupt();
+                });
+                long start = System.nanoTime();
+                assertThrows(InterruptedException.class,
+                        () -> never.get(TestFiles.TIMEOUT_SECONDS, TimeUnit.SECONDS));
+                return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            });
+            assertTrue(interruptedAfter < 5_000, "an interrupt ends it: " + interruptedAfter + " ms");
+            signal(fd);
+            assertEquals(POLLIN, never.get(TestFiles.TIMEOUT_SECONDS, TimeUnit.SECONDS) & POLLIN);
+        });
     }
 
     @Test
     void manyVirtualThreadsWaitingForOneStageAllWake() throws Exception {
-        try (Arena arena = Arena.ofConfined(); AioContext aio = AioContext.builder().build()) {
-            MemorySegment callState = LibC.allocateCallState(arena);
-            int fd = LibC.eventfd(callState, 0, EFD_CLOEXEC | EFD_NONBLOCK);
-            try {
-                var poll = aio.poll(fd, POLLIN).toCompletableFuture();
-                List<CompletableFuture<Integer>> woken = new ArrayList<>();
-                for (int i = 0; i < 8; i++) {
-                    CompletableFuture<Integer> got = new CompletableFuture<>();
-                    woken.add(got);
-                    Thread.ofVirtual().start(() -> {
-                        try {
-                            got.complete(poll.get(TestFiles.TIMEOUT_SECONDS, TimeUnit.SECONDS));
-                        } catch (Exception e) {
-                            got.completeExceptionally(e);
-                        }
-                    });
-                }
-                Thread.sleep(200); // they all wait by now (one in the library's way, the rest in the JDK's)
-                signal(fd);
-                for (CompletableFuture<Integer> got : woken) {
-                    assertEquals(POLLIN, got.get(5, TimeUnit.SECONDS) & POLLIN);
-                }
-            } finally {
-                LibC.close(callState, fd);
+        withEventFd((aio, fd) -> {
+            var poll = aio.poll(fd, POLLIN).toCompletableFuture();
+            List<CompletableFuture<Integer>> woken = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                CompletableFuture<Integer> got = new CompletableFuture<>();
+                woken.add(got);
+                Thread.ofVirtual().start(() -> {
+                    try {
+                        got.complete(poll.get(TestFiles.TIMEOUT_SECONDS, TimeUnit.SECONDS));
+                    } catch (Exception e) {
+                        got.completeExceptionally(e);
+                    }
+                });
             }
-        }
+            Thread.sleep(200); // they all wait by now (one in the library's way, the rest in the JDK's)
+            signal(fd);
+            for (CompletableFuture<Integer> got : woken) {
+                assertEquals(POLLIN, got.get(5, TimeUnit.SECONDS) & POLLIN);
+            }
+        });
     }
 
     @Test
     void aStageCompletedByTheCallerWakesItsWaiter() throws Exception {
-        try (Arena arena = Arena.ofConfined(); AioContext aio = AioContext.builder().build()) {
-            MemorySegment callState = LibC.allocateCallState(arena);
-            int fd = LibC.eventfd(callState, 0, EFD_CLOEXEC | EFD_NONBLOCK);
-            try {
-                var poll = aio.poll(fd, POLLIN).toCompletableFuture();
-                Thread.ofPlatform().start(() -> {
-                    sleep(200);
-                    poll.complete(42);
-                });
-                long start = System.nanoTime();
-                assertEquals(42, onAVirtualThread(() -> poll.get(TestFiles.TIMEOUT_SECONDS, TimeUnit.SECONDS)));
-                assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5), "woken at once");
-                signal(fd); // the kernel's poll completes too, and is collected
-            } finally {
-                LibC.close(callState, fd);
-            }
-        }
+        withEventFd((aio, fd) -> {
+            var poll = aio.poll(fd, POLLIN).toCompletableFuture();
+            Thread.ofPlatform().start(() -> {
+                CallerWaitsTest.sleep(200);
+                poll.complete(42);
+            });
+            long start = System.nanoTime();
+            assertEquals(42, onAVirtualThread(() -> poll.get(TestFiles.TIMEOUT_SECONDS, TimeUnit.SECONDS)));
+            assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5), "woken at once");
+            signal(fd); // the kernel's poll completes too, and is collected
+        });
     }
 
     /** Short timeouts (zero included) wait the JDK's way, and completeAsync completes through the waking path. */
     @Test
     void shortTimeoutsAndCompleteAsync() throws Exception {
-        try (Arena arena = Arena.ofConfined(); AioContext aio = AioContext.builder().build()) {
-            MemorySegment callState = LibC.allocateCallState(arena);
-            int fd = LibC.eventfd(callState, 0, EFD_CLOEXEC | EFD_NONBLOCK);
+        withEventFd((aio, fd) -> {
+            var poll = aio.poll(fd, POLLIN).toCompletableFuture();
+            onAVirtualThread(() -> {
+                assertThrows(TimeoutException.class, () -> poll.get(0, TimeUnit.SECONDS));
+                assertThrows(TimeoutException.class, () -> poll.get(100, TimeUnit.MICROSECONDS));
+                return null;
+            });
+            var executor = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
             try {
-                var poll = aio.poll(fd, POLLIN).toCompletableFuture();
-                onAVirtualThread(() -> {
-                    assertThrows(TimeoutException.class, () -> poll.get(0, TimeUnit.SECONDS));
-                    assertThrows(TimeoutException.class, () -> poll.get(100, TimeUnit.MICROSECONDS));
-                    return null;
-                });
-                var executor = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
-                try {
-                    poll.completeAsync(() -> 7, task -> executor.schedule(task, 200, TimeUnit.MILLISECONDS));
-                    long start = System.nanoTime();
-                    assertEquals(7, onAVirtualThread(() -> poll.get(TestFiles.TIMEOUT_SECONDS, TimeUnit.SECONDS)));
-                    assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5), "woken by completeAsync");
-                } finally {
-                    executor.shutdownNow();
-                }
-                signal(fd);
+                poll.completeAsync(() -> 7, task -> executor.schedule(task, 200, TimeUnit.MILLISECONDS));
+                long start = System.nanoTime();
+                assertEquals(7, onAVirtualThread(() -> poll.get(TestFiles.TIMEOUT_SECONDS, TimeUnit.SECONDS)));
+                assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5), "woken by completeAsync");
             } finally {
-                LibC.close(callState, fd);
+                executor.shutdownNow();
             }
-        }
+            signal(fd);
+        });
     }
 
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 }

@@ -65,18 +65,13 @@ class AioAsyncFileTest {
 
     @AfterAll
     static void stop() throws Exception {
-        aio.close();
-        vertx.close().toCompletionStage().toCompletableFuture().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        TestFileSystems.close(aio, vertx);
     }
 
     /** Every test gives every block back to the pool: none is lost to a stream that ended, failed or was closed. */
     @AfterEach
     void everyBlockBack() throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (files.poolInUse() != 0 && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        assertEquals(0, files.poolInUse(), "blocks still out of the pool");
+        TestFileSystems.assertEveryBlockBack(files, "blocks still out of the pool");
     }
 
     /** Runs {@code work} on the test's event-loop context and waits for the future it returns. */

@@ -57,17 +57,12 @@ class StalledConsumersTest {
 
     @AfterAll
     static void stop() throws Exception {
-        aio.close();
-        vertx.close().toCompletionStage().toCompletableFuture().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        TestFileSystems.close(aio, vertx);
     }
 
     @AfterEach
     void everyBlockBack() throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (files.poolInUse() != 0 && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        assertEquals(0, files.poolInUse(), "blocks still out of the pool");
+        TestFileSystems.assertEveryBlockBack(files, "blocks still out of the pool");
     }
 
     private static byte[] file(String name, int size, long seed) throws IOException {
@@ -170,11 +165,8 @@ class StalledConsumersTest {
         assertArrayEquals(wanted, reader.got().toByteArray());
         assertTrue(seconds >= ReadAhead.STALL_NANOS / 1e9 * 0.5, "it had to wait for the stall, " + seconds + " s");
         context.runOnContext(v -> reader.file().close());
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (files.poolInUse() != 0 && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
-        assertEquals(0, files.poolInUse(), "every stalled stream, paused or out of fetched demand, gave its blocks back");
+        TestFileSystems.assertEveryBlockBack(files,
+                "every stalled stream, paused or out of fetched demand, gave its blocks back");
 
         resumeAndCheck(stalled, contents);
     }
