@@ -4,6 +4,8 @@ import './qwc-aio-line-chart.js';
 
 /** Samples kept for the charts: five minutes at one a second. */
 const KEPT = 300;
+/** A stream of the server ends after a minute (so that a page closed without unsubscribing stops it): renew before. */
+const RENEW_MILLIS = 50000;
 
 /**
  * The AIO context's live figures: line charts of the last few minutes from the streamRates JSON-RPC stream (one
@@ -19,12 +21,14 @@ export class QwcAioFigures extends LitElement {
         .tables { display: flex; flex-wrap: wrap; align-items: flex-start; gap: 3em; margin-top: 1em; }
         table { border-collapse: collapse; }
         caption { text-align: left; font-weight: bold; padding-bottom: 0.3em; }
+        .error { color: var(--lumo-error-text-color, #c00); margin-bottom: 0.5em; }
         td { padding: 0.2em 1.2em 0.2em 0; }
         td.value { font-family: monospace; text-align: right; }
     `;
 
     static properties = {
         _samples: { state: true },
+        _error: { state: true },
         _figures: { state: true },
     };
 
@@ -37,17 +41,26 @@ export class QwcAioFigures extends LitElement {
         super.connectedCallback();
         this._refreshFigures();
         this._timer = setInterval(() => this._refreshFigures(), 5000);
+        this._subscribe();
+        this._renew = setInterval(() => this._subscribe(), RENEW_MILLIS);
+    }
+
+    _subscribe() {
+        this._stream?.cancel();
         this._stream = this.jsonRpc.streamRates().onNext(response => {
             const samples = this._samples.concat([response.result]);
             this._samples = samples.length > KEPT ? samples.slice(samples.length - KEPT) : samples;
+            this._error = null;
+        }).onError(response => {
+            this._error = response.error?.message ?? 'the stream of figures failed';
         });
     }
 
     disconnectedCallback() {
         clearInterval(this._timer);
-        if (this._stream) {
-            this._stream.cancel(); // the server stops timing completions once no one watches
-        }
+        clearInterval(this._renew);
+        this._stream?.cancel(); // the server stops timing completions once no one watches
+        this._stream = null;
         super.disconnectedCallback();
     }
 
@@ -67,6 +80,7 @@ export class QwcAioFigures extends LitElement {
 
     render() {
         return html`
+            ${this._error ? html`<div class="error">${this._error}</div>` : ''}
             <div class="charts">
                 <qwc-aio-line-chart title="Operations per second" unit="/s"
                     .series=${this._series([['reads', 'reads'], ['writes', 'writes'], ['syncs', 'syncs']])}>

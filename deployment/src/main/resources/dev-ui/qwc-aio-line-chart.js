@@ -29,15 +29,20 @@ class QwcAioLineChart extends LitElement {
         return html`<div class="chart"></div>`;
     }
 
-    firstUpdated() {
-        this._chart = echarts.init(this.shadowRoot.querySelector('.chart'));
-        this._resize = new ResizeObserver(() => this._chart.resize());
-        this._resize.observe(this);
+    /** After the first render, and again when the element comes back after being detached (which disposed it). */
+    updated() {
+        if (!this._chart) {
+            this._chart = echarts.init(this.shadowRoot.querySelector('.chart'));
+            this._resize = new ResizeObserver(() => this._chart?.resize());
+            this._resize.observe(this);
+        }
+        this._chart.setOption(this._option(), { replaceMerge: ['series'] });
     }
 
-    updated() {
-        if (this._chart) {
-            this._chart.setOption(this._option(), { replaceMerge: ['series'] });
+    connectedCallback() {
+        super.connectedCallback();
+        if (this.hasUpdated) {
+            this.requestUpdate(); // re-attached: updated() makes the chart again
         }
     }
 

@@ -19,9 +19,9 @@ public interface AioStatistics {
     long completed();
 
     /**
-     * The reads, writes and bytes of every file this context opened, open or closed since, with the context's
-     * operations in flight and queued: summed over its files when asked (nothing is counted twice on the I/O path).
-     * Operations other than reads and writes ({@code fsync}, {@code fdatasync}) are {@link #completed()} less these.
+     * The reads, writes, syncs and bytes of every file this context opened, open or closed since, with the context's
+     * operations in flight and queued: summed over the files when asked (nothing more is counted on the I/O path).
+     * Polls are in {@link #completed()} only.
      */
     AioFileStatistics files();
 

@@ -302,14 +302,14 @@ class StorageApiTest {
         try (AioContext aio = backend.builder().build();
                 AioFile a = aio.open(dir.resolve("stats-a-" + backend + ".bin"), CREATE_RW);
                 AioFile b = aio.open(dir.resolve("stats-b-" + backend + ".bin"), CREATE_RW)) {
-            assertEquals(new AioFileStatistics(0, 0, 0, 0, 0, 0, 0), a.statistics());
+            assertEquals(new AioFileStatistics(0, 0, 0, 0, 0, 0, 0, 0), a.statistics());
             assertEquals(100, await(a.write(aio.allocate(100), 0)));
             assertEquals(50, await(a.write(ByteBuffer.allocate(50), 100)));
             assertEquals(150, await(a.read(aio.allocate(4096), 0)), "short: the file has 150 bytes");
             await(a.fsync());
             assertEquals(7, await(b.write(aio.allocate(7), 0)));
-            assertEquals(new AioFileStatistics(1, 2, 150, 150, 0, 0, 0), a.statistics());
-            assertEquals(new AioFileStatistics(0, 1, 0, 7, 0, 0, 0), b.statistics());
+            assertEquals(new AioFileStatistics(1, 2, 1, 150, 150, 0, 0, 0), a.statistics());
+            assertEquals(new AioFileStatistics(0, 1, 0, 0, 7, 0, 0, 0), b.statistics());
         }
     }
 
@@ -327,7 +327,7 @@ class StorageApiTest {
             assertTrue(aio.cancel(blocker));
             TestFiles.failure(queued);
             TestFiles.failure(blocker);
-            assertEquals(new AioFileStatistics(1, 0, 0, 0, 1, 0, 0), file.statistics());
+            assertEquals(new AioFileStatistics(1, 0, 0, 0, 0, 1, 0, 0), file.statistics());
         }
     }
 }

@@ -90,7 +90,8 @@ class DevUiFiguresTest {
             assertTrue(figures.contains("\"completion dispatch\" : \"direct\""), figures);
             assertTrue(figures.contains("\"backend\" : \"linux-aio\""), figures);
 
-            socket.sendText("{\"jsonrpc\":\"2.0\",\"method\":\"quarkus-aio_streamRates\",\"params\":{},\"id\":2}", true);
+            socket.sendText("{\"jsonrpc\":\"2.0\",\"method\":\"quarkus-aio_streamRates\",\"params\":{},\"id\":2}",
+                    true);
             next(messages, "\"id\" : 2", 30); // the stream runs: from here on, the I/O below is timed
 
             String busy = null;

@@ -221,8 +221,8 @@ public final class AioEngine implements AioContext {
             throw new AioClosedException("the AIO context is closed; cannot open " + path);
         }
         EngineFile file = FileOpener.open(this, path, flags, mode);
+        fileTotals.opened(file.counters); // before the file can be forgotten, which a racing close may do at once
         openFiles.add(file);
-        fileTotals.opened(file.counters);
         if (!lifecycle.isOpen()) {
             file.close(); // raced with close(): the teardown may not have seen this file
             throw new AioClosedException("the AIO context is closed; cannot open " + path);

@@ -16,12 +16,14 @@ import io.quarkiverse.aio.AioException;
  * <p>
  * Whether a thread will wait is only known after it has submitted, so it is learnt: a thread that waited for its last
  * operation is expected to wait for the next one ("direct" mode). A thread that attaches a dependent stage, or whose
- * operation completes while it was not waiting, leaves direct mode. While a thread in direct mode is active (it has
- * operations in flight, sleeps on its eventfd, or submitted within the last {@link #ACTIVE_GRACE_NANOS}) the poller
- * wakes every {@link CompletionPoller#SHORT_SLEEP_MILLIS} ms: it collects an operation whose submitter did not wait
- * after all, and it wakes waiting threads whose time is up or that were interrupted (a thread blocked in a native read
- * does not see Thread.interrupt). A thread that once waited and has been idle since costs the pollers nothing. Virtual threads never use this (a virtual thread blocked in a native call would
- * hold its carrier); the poller wakes them.
+ * operation completes while it waits for none of its operations, leaves direct mode. While a thread in direct mode is
+ * active (it has operations in flight, sleeps on its eventfd, or submitted within the last
+ * {@link #ACTIVE_GRACE_NANOS}) the poller wakes every {@link CompletionPoller#SHORT_SLEEP_MILLIS} ms: it collects an
+ * operation whose submitter did not wait after all, and it wakes waiting threads whose time is up or that were
+ * interrupted (a thread blocked in a native read does not see Thread.interrupt). A thread that once waited and has
+ * been idle since costs the pollers nothing. Virtual threads never use this (a virtual thread blocked in a native call
+ * would hold its carrier); the poller wakes them, and {@link VirtualWaits} keeps their timed waits off the JDK's
+ * timers.
  */
 final class CallerWaits {
 

@@ -199,7 +199,8 @@ final class Completer {
         }
         short opcode = op.opcode;
         op.file.counters.finished(opcode == KernelAbi.IOCB_CMD_PREAD || opcode == KernelAbi.IOCB_CMD_PREADV,
-                opcode == KernelAbi.IOCB_CMD_PWRITE || opcode == KernelAbi.IOCB_CMD_PWRITEV, op.result, failed);
+                opcode == KernelAbi.IOCB_CMD_PWRITE || opcode == KernelAbi.IOCB_CMD_PWRITEV,
+                opcode == KernelAbi.IOCB_CMD_FSYNC || opcode == KernelAbi.IOCB_CMD_FDSYNC, op.result, failed);
         op.file.release();
         if (op.signalsWaiter) {
             op.waiter.inFlight.decrementAndGet();

@@ -9,7 +9,7 @@ import io.quarkiverse.aio.AioFileStatistics;
 /** The figures of one file: bumped when its operations finish (and enter or leave the pending queue). */
 final class FileCounters {
 
-    final LongAdder reads = new LongAdder(), writes = new LongAdder();
+    final LongAdder reads = new LongAdder(), writes = new LongAdder(), syncs = new LongAdder();
     final LongAdder bytesRead = new LongAdder(), bytesWritten = new LongAdder();
     final LongAdder failures = new LongAdder();
     final AtomicInteger queued = new AtomicInteger();
@@ -19,9 +19,11 @@ final class FileCounters {
         this.inFlight = inFlight;
     }
 
-    /** A finished read or write, and what it moved (or -errno, a failure). */
-    void finished(boolean read, boolean write, long result, boolean failed) {
-        if (read) {
+    /** A finished read, write or sync, and what it moved (or -errno, a failure); anything else counts as a failure only. */
+    void finished(boolean read, boolean write, boolean sync, long result, boolean failed) {
+        if (sync) {
+            syncs.increment();
+        } else if (read) {
             reads.increment();
             if (result > 0 && !failed) {
                 bytesRead.add(result);
@@ -40,7 +42,8 @@ final class FileCounters {
     /** A snapshot; the in-flight count includes callers still inside a submission, so it is never below queued. */
     AioFileStatistics snapshot() {
         int waiting = queued.get();
-        return new AioFileStatistics(reads.sum(), writes.sum(), bytesRead.sum(), bytesWritten.sum(), failures.sum(),
+        return new AioFileStatistics(reads.sum(), writes.sum(), syncs.sum(), bytesRead.sum(), bytesWritten.sum(),
+                failures.sum(),
                 Math.max(waiting, inFlight.getAsInt()), waiting);
     }
 }

@@ -137,8 +137,8 @@ public final class ThreadPoolContext implements AioContext {
             channel.close();
             throw e;
         }
+        fileTotals.opened(file.counters); // before the file can be forgotten, which a racing close may do at once
         openFiles.add(file);
-        fileTotals.opened(file.counters);
         if (gate.isClosed()) { // raced with close(), which may not have seen this file
             file.close();
             throw new AioClosedException("the AIO context is closed; cannot open " + path);
@@ -179,13 +179,14 @@ public final class ThreadPoolContext implements AioContext {
                 } catch (Throwable e) {
                     failure = e;
                 } finally {
+                    // Counted first: the release may close the file, whose figures are then final.
+                    file.counters.finished(kind == Kind.READ, kind == Kind.WRITE, kind == Kind.SYNC,
+                            result instanceof Number n ? n.longValue() : 0, failure != null);
                     // Before completing: a dependent stage may close the file or the context and wait for us.
                     file.release();
                     gate.exit();
                     inFlight.decrementAndGet();
                     completed(submittedNanos, started, failure != null);
-                    file.counters.finished(kind == Kind.READ, kind == Kind.WRITE,
-                            result instanceof Number n ? n.longValue() : 0, failure != null);
                 }
                 complete(stage, result, failure, resumeOn);
             });

@@ -31,19 +31,30 @@ public class AioDevUiService {
     }
 
     /**
+     * How long one stream lasts; the card subscribes again before it ends. The Dev UI does not cancel the streams of
+     * a page that was closed or reloaded (only an unsubscribe from a live page does), so without an end such a stream
+     * would tick, and keep completions timed, for the application's life.
+     */
+    static final Duration LEASE = Duration.ofSeconds(60);
+
+    /**
      * Every second, the rates since the second before: reads, writes and syncs per second, bytes read and written per
      * second, in flight and queued now, and the p50 and p99 completion latency in microseconds (timed only while a
-     * stream is open).
+     * stream is open). Each stream ends after {@link #LEASE}.
      */
     public Multi<Map<String, Object>> streamRates() {
+        return streamRates(Duration.ofSeconds(1), LEASE);
+    }
+
+    Multi<Map<String, Object>> streamRates(Duration every, Duration lease) {
         FiguresSampler shared = sampler();
         return Multi.createFrom().deferred(() -> {
             FiguresSampler.Series series = shared.series();
-            return Multi.createFrom().ticks().every(Duration.ofSeconds(1)).map(tick -> series.next());
+            return Multi.createFrom().ticks().every(every).map(tick -> series.next()).select().first(lease);
         }).onSubscription().invoke(shared::watch).onTermination().invoke(shared::unwatch);
     }
 
-    private FiguresSampler sampler() {
+    FiguresSampler sampler() {
         FiguresSampler current = sampler;
         if (current == null) {
             synchronized (this) {

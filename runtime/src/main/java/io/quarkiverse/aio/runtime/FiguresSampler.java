@@ -19,6 +19,8 @@ final class FiguresSampler {
     private final LatencyHistogram latencies = new LatencyHistogram();
     private int watchers;
     private CompletionObserver before;
+    /** The observer this sampler set, while it is set. */
+    private CompletionObserver timing;
 
     FiguresSampler(AioContext aio) {
         this.aio = aio;
@@ -29,21 +31,33 @@ final class FiguresSampler {
         if (watchers++ == 0) {
             before = aio.observer();
             CompletionObserver chained = before;
-            aio.observe((queuedNanos, totalNanos, failed) -> {
+            timing = (queuedNanos, totalNanos, failed) -> {
                 latencies.record(totalNanos);
                 if (chained != null) {
                     chained.completed(queuedNanos, totalNanos, failed);
                 }
-            });
+            };
+            aio.observe(timing);
         }
     }
 
-    /** Stops timing once the last watcher went, giving the context back the observer it had. */
+    /**
+     * Stops timing once the last watcher went, giving the context back the observer it had, unless someone set
+     * another meanwhile (that one stays).
+     */
     synchronized void unwatch() {
         if (watchers > 0 && --watchers == 0) {
-            aio.observe(before);
+            if (aio.observer() == timing) {
+                aio.observe(before);
+            }
             before = null;
+            timing = null;
         }
+    }
+
+    /** How many streams watch now (tests). */
+    synchronized int watchers() {
+        return watchers;
     }
 
     /** One watcher's series: each {@link #next} gives the rates since the one before. */
@@ -54,24 +68,22 @@ final class FiguresSampler {
     final class Series {
         private long nanos = System.nanoTime();
         private AioFileStatistics files = aio.statistics().files();
-        private long completed = aio.statistics().completed();
         private long[] histogram = latencies.snapshot();
 
         Map<String, Object> next() {
             long now = System.nanoTime();
             AioStatistics statistics = aio.statistics();
-            long done = statistics.completed();
             AioFileStatistics totals = statistics.files();
             long[] histogramNow = latencies.snapshot();
             double seconds = Math.max(1e-3, (now - nanos) / 1e9);
             long reads = totals.reads() - files.reads();
             long writes = totals.writes() - files.writes();
+            long syncs = totals.syncs() - files.syncs();
             Map<String, Object> sample = new LinkedHashMap<>();
             sample.put("time", System.currentTimeMillis());
             sample.put("reads", Math.round(reads / seconds));
             sample.put("writes", Math.round(writes / seconds));
-            // whatever completed that was not a read or a write: fsync and fdatasync
-            sample.put("syncs", Math.round(Math.max(0, done - completed - reads - writes) / seconds));
+            sample.put("syncs", Math.round(syncs / seconds));
             sample.put("bytesRead", Math.round((totals.bytesRead() - files.bytesRead()) / seconds));
             sample.put("bytesWritten", Math.round((totals.bytesWritten() - files.bytesWritten()) / seconds));
             sample.put("inFlight", statistics.inFlight());
@@ -80,7 +92,6 @@ final class FiguresSampler {
             sample.put("p99Micros", micros(LatencyHistogram.quantile(histogram, histogramNow, 0.99)));
             nanos = now;
             files = totals;
-            completed = done;
             histogram = histogramNow;
             return sample;
         }
