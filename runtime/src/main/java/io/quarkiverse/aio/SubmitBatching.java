@@ -2,9 +2,9 @@ package io.quarkiverse.aio;
 
 /**
  * Whether the operations that completion callbacks issue on the poller thread go to the kernel one {@code io_submit}
- * each, or gathered into one {@code io_submit} per round of completions. Gathering saves system calls (CPU) but
- * holds each operation back until the round is dispatched, which leaves the device less busy: which one wins depends
- * on what a system call costs on the machine, and that changes from day to day.
+ * each, or gathered two to an {@code io_submit}. Gathering saves system calls (CPU) but holds an operation back until
+ * the next one is issued, which can leave the device less busy: which one wins depends on what a system call costs on
+ * the machine, and that changes from day to day.
  */
 public enum SubmitBatching {
     /**

@@ -12,9 +12,10 @@ import io.quarkiverse.aio.internal.linux.Errno;
 import io.quarkiverse.aio.internal.linux.LibC;
 
 /**
- * The operations a poller's callbacks issued during one round of completions, sent with one {@code io_submit} when
- * the round ends (continued where the kernel stopped after a partial submit). Used only by its poller, except that
- * the stall guard flushes the batch of a poller stuck in a callback; the lock is for that case.
+ * Operations sent to the kernel together: those a poller's callbacks issue while it gathers (see
+ * {@link Submitter#GATHERED}), or those of an {@code AioBatch} (continued where the kernel stopped after a partial
+ * submit). A poller's is used only by that poller, except that the stall guard flushes the batch of a poller stuck
+ * in a callback; the lock is for that case.
  */
 final class SubmitBatch {
 
@@ -66,6 +67,11 @@ final class SubmitBatch {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Operations added and not sent yet (read racily by the owning poller, the only one that adds). */
+    int size() {
+        return count;
     }
 
     void flush() {

@@ -23,6 +23,14 @@ import io.quarkiverse.aio.internal.linux.LibC;
 final class Submitter {
 
     private static final int RWF_NOWAIT = RwFlags.NOWAIT.bits();
+    /**
+     * How many operations a gathering poller sends with one {@code io_submit}. Two halve its system calls. Whole
+     * rounds of completions (up to the queue depth) were worse on every count measured here (2026-12-07, QD32 4 KiB
+     * O_DIRECT reads, 6 interleaved rounds against ActiveMQ Artemis): 0.85x its IOPS at 1.01x its CPU per I/O,
+     * against 1.08-1.11x at 0.84x with two. The kernel spent more CPU per iocb in the large calls, and operations held
+     * back for a whole round left the device idle meanwhile.
+     */
+    static final int GATHERED = 2;
     /** EAGAIN with nothing of ours in the kernel is not a full ring: give up after this many retries (about 1 s). */
     private static final int MAX_IDLE_EAGAIN_RETRIES = 1000;
 
@@ -169,8 +177,9 @@ final class Submitter {
         CompletionPoller poller = engine.poller;
         if (poller != null && poller.thread == Thread.currentThread() && poller.batching() && !poller.batch.flushing) {
             poller.batch.add(slot, op, resfd(op));
-            if (engine.poller != poller) {
-                poller.batch.flush(); // replaced meanwhile: the stall guard may have flushed before this was added
+            if (engine.poller != poller || poller.batch.size() >= GATHERED) {
+                // Replaced meanwhile (the stall guard may have flushed before this was added), or enough gathered
+                poller.batch.flush();
             }
         } else {
             submitOne(slot, op);

@@ -77,8 +77,8 @@ public interface AioConfig {
 
     /**
      * How operations that completion callbacks issue on the poller reach the kernel: {@code auto} sends each at once
-     * while the poller has time to spare and gathers them into one {@code io_submit} per round of completions while
-     * it is busy most of the time; {@code always} always gathers; {@code never} never does.
+     * while the poller has time to spare and gathers them, two to an {@code io_submit}, while it is busy most of the
+     * time; {@code always} always gathers; {@code never} never does.
      */
     @WithDefault("auto")
     SubmitBatching submitBatching();
