@@ -43,7 +43,6 @@ final class FileCounters {
     AioFileStatistics snapshot() {
         int waiting = queued.get();
         return new AioFileStatistics(reads.sum(), writes.sum(), syncs.sum(), bytesRead.sum(), bytesWritten.sum(),
-                failures.sum(),
-                Math.max(waiting, inFlight.getAsInt()), waiting);
+                failures.sum(), Math.max(waiting, inFlight.getAsInt()), waiting);
     }
 }

@@ -31,8 +31,8 @@ import io.quarkiverse.aio.AioContext;
 import io.quarkiverse.aio.AioException;
 import io.quarkiverse.aio.AioFile;
 import io.quarkiverse.aio.AioOpenOption;
-import io.quarkiverse.aio.AioSettings;
 import io.quarkiverse.aio.AioFileStatistics;
+import io.quarkiverse.aio.AioSettings;
 import io.quarkiverse.aio.AioStatistics;
 
 /**

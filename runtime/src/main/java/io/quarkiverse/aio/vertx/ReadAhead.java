@@ -8,10 +8,10 @@ import java.util.concurrent.TimeUnit;
 import io.netty.buffer.Unpooled;
 import io.quarkiverse.aio.AioFile;
 import io.vertx.core.Handler;
-import io.vertx.core.impl.ContextInternal;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.impl.ContextInternal;
 
 /**
  * The read stream of an {@link AioAsyncFile}: whole aligned blocks read ahead of the consumer, at most
